@@ -1,0 +1,40 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# toytcp: a TCP variant on IP protocol 253 (see README.md).
+#
+#   make            build toytcp.ko here, against KDIR (default: the running
+#                   kernel's build tree when it exists, else the test kernel)
+#   make check      build for every target kernel, run KUnit and the VM tests
+#   make demo       watch toytcp at work in the test VM
+#   make shell      a shell in the test VM with toytcp loaded
+#   make kernel     build (or find cached) the test kernel
+#   make clean      remove build products from the checkout
+#
+# The kernel's build system reads ./Kbuild, not this file, for the objects.
+
+KDIR ?=
+T ?=
+
+.PHONY: all modules check demo shell kernel clean
+
+all: modules
+
+modules:
+	@scripts/build-module $(if $(KDIR),--kdir $(KDIR))
+
+check:
+	@scripts/check $(T)
+
+demo:
+	@scripts/demo
+
+shell:
+	@scripts/vm-shell
+
+kernel:
+	@scripts/kernel-build
+
+clean:
+	rm -f *.ko *.o *.mod *.mod.c .*.cmd Module.symvers modules.order
+	rm -f module/*.o module/.*.cmd kunit/*.o kunit/.*.cmd
+	rm -rf .tmp_versions

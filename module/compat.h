@@ -1,0 +1,24 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Kernel-version glue. Everything that differs between the kernels toytcp
+ * builds against (Debian's 6.1, 6.12 and the test kernel) lives here and
+ * nowhere else.
+ */
+#ifndef _TOYTCP_COMPAT_H
+#define _TOYTCP_COMPAT_H
+
+#include <linux/module.h>
+#include <kunit/visibility.h>
+
+/*
+ * TOYTCP_IMPORT_KUNIT_NS - let a test module use EXPORT_SYMBOL_IF_KUNIT()
+ * symbols. 6.13 changed MODULE_IMPORT_NS() to take a string literal; Kbuild
+ * defines TOYTCP_NS_IS_STRING from the target kernel's version.
+ */
+#ifdef TOYTCP_NS_IS_STRING
+#define TOYTCP_IMPORT_KUNIT_NS() MODULE_IMPORT_NS("EXPORTED_FOR_KUNIT_TESTING")
+#else
+#define TOYTCP_IMPORT_KUNIT_NS() MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING)
+#endif
+
+#endif /* _TOYTCP_COMPAT_H */

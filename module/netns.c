@@ -1,0 +1,76 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Per-namespace life cycle. Every network namespace gets a struct
+ * toytcp_net (through net_generic()) and its own netfilter hook, so
+ * namespaces never see each other's segments, counters or switches.
+ *
+ * Teardown of one namespace, in this order:
+ *   pre_exit  unhook: no new segment enters (nf_unregister_net_hooks()
+ *             waits for the ones in flight);
+ *   exit      free what is left.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include "hook.h"
+#include "netns.h"
+
+unsigned int toytcp_net_id __read_mostly;
+
+static int __net_init toytcp_net_init(struct net *net)
+{
+	struct toytcp_net *tn = toytcp_pernet(net);
+	int ret;
+
+	tn->net = net;
+	tn->enabled = true;
+	tn->mib = alloc_percpu(struct toytcp_mib);
+	if (!tn->mib)
+		return -ENOMEM;
+
+	ret = toytcp_hook_register(net);
+	if (ret)
+		goto err_hook;
+	return 0;
+
+err_hook:
+	free_percpu(tn->mib);
+	return ret;
+}
+
+static void __net_exit toytcp_net_pre_exit(struct net *net)
+{
+	toytcp_hook_unregister(net);
+}
+
+static void __net_exit toytcp_net_exit(struct net *net)
+{
+	struct toytcp_net *tn = toytcp_pernet(net);
+
+	free_percpu(tn->mib);
+}
+
+static struct pernet_operations toytcp_net_ops = {
+	.init		= toytcp_net_init,
+	.pre_exit	= toytcp_net_pre_exit,
+	.exit		= toytcp_net_exit,
+	.id		= &toytcp_net_id,
+	.size		= sizeof(struct toytcp_net),
+};
+
+/**
+ * toytcp_netns_init() - set toytcp up in every namespace, present and future
+ *
+ * Return: 0 or a negative errno.
+ */
+int toytcp_netns_init(void)
+{
+	return register_pernet_subsys(&toytcp_net_ops);
+}
+
+/**
+ * toytcp_netns_exit() - tear toytcp down in every namespace
+ */
+void toytcp_netns_exit(void)
+{
+	unregister_pernet_subsys(&toytcp_net_ops);
+}

@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef _TOYTCP_NETNS_H
+#define _TOYTCP_NETNS_H
+
+#include <net/net_namespace.h>
+#include <net/netns/generic.h>
+#include "stats.h"
+
+/**
+ * struct toytcp_net - toytcp's state in one network namespace
+ * @net: the namespace (not refcounted: we live and die with it)
+ * @enabled: the hook takes protocol-253 segments (ctl enable/disable);
+ *           read locklessly on the packet path
+ * @mib: per-CPU counters for /proc/toytcp/stats
+ */
+struct toytcp_net {
+	struct net *net;
+	bool enabled;
+	struct toytcp_mib __percpu *mib;
+};
+
+extern unsigned int toytcp_net_id;
+
+static inline struct toytcp_net *toytcp_pernet(const struct net *net)
+{
+	return net_generic(net, toytcp_net_id);
+}
+
+int toytcp_netns_init(void);
+void toytcp_netns_exit(void);
+
+#endif /* _TOYTCP_NETNS_H */

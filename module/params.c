@@ -1,0 +1,95 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Module parameters (SPEC §5).
+ *
+ *   msl_ms   maximum segment lifetime; TIME_WAIT lasts 2 * msl_ms. Writable.
+ *   rto_ms   initial retransmission timeout.
+ *   listen   comma-separated ports to listen on in init_net at load.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/ctype.h>
+#include <linux/kernel.h>
+#include <linux/moduleparam.h>
+#include <linux/string.h>
+#include "params.h"
+
+unsigned int toytcp_msl_ms = 30000;
+unsigned int toytcp_rto_ms = 1000;
+static char *toytcp_listen_param;
+
+/* A zero MSL or RTO would make timers spin; refuse it at the door. */
+static int toytcp_param_set_ms(const char *val, const struct kernel_param *kp)
+{
+	unsigned int ms;
+	int ret;
+
+	ret = kstrtouint(val, 10, &ms);
+	if (ret)
+		return ret;
+	if (ms < 1 || ms > 3600 * 1000)
+		return -EINVAL;
+	WRITE_ONCE(*(unsigned int *)kp->arg, ms);
+	return 0;
+}
+
+static const struct kernel_param_ops toytcp_param_ms_ops = {
+	.set = toytcp_param_set_ms,
+	.get = param_get_uint,
+};
+
+module_param_cb(msl_ms, &toytcp_param_ms_ops, &toytcp_msl_ms, 0644);
+MODULE_PARM_DESC(msl_ms, "maximum segment lifetime in ms; TIME_WAIT lasts 2*msl_ms (default 30000)");
+module_param_cb(rto_ms, &toytcp_param_ms_ops, &toytcp_rto_ms, 0644);
+MODULE_PARM_DESC(rto_ms, "initial retransmission timeout in ms (default 1000)");
+module_param_named(listen, toytcp_listen_param, charp, 0444);
+MODULE_PARM_DESC(listen, "comma-separated ports to listen on in the initial namespace at load");
+
+/**
+ * toytcp_parse_port_list() - parse "7,9,1234" into ports
+ * @s: the list; NULL or "" is an empty list
+ * @ports: where to store the ports
+ * @max: room in @ports
+ *
+ * Return: the number of ports, or -EINVAL for anything that is not a
+ * comma-separated list of decimal ports 1..65535, -E2BIG past @max.
+ */
+VISIBLE_IF_KUNIT int toytcp_parse_port_list(const char *s, u16 *ports, int max)
+{
+	int n = 0;
+
+	if (!s || !*s)
+		return 0;
+	for (;;) {
+		const char *end = strchrnul(s, ',');
+		char tok[6];
+		size_t len = end - s;
+		u16 port;
+
+		if (len == 0 || len >= sizeof(tok) || !isdigit(*s))
+			return -EINVAL;
+		memcpy(tok, s, len);
+		tok[len] = '\0';
+		if (kstrtou16(tok, 10, &port) || port == 0)
+			return -EINVAL;
+		if (n == max)
+			return -E2BIG;
+		ports[n++] = port;
+		if (!*end)
+			return n;
+		s = end + 1;
+	}
+}
+EXPORT_SYMBOL_IF_KUNIT(toytcp_parse_port_list);
+
+/**
+ * toytcp_params_listen_ports() - the ports of the `listen` parameter
+ * @ports: where to store them
+ * @max: room in @ports
+ *
+ * Return: the number of ports or a negative errno for a malformed list.
+ */
+int toytcp_params_listen_ports(u16 *ports, int max)
+{
+	return toytcp_parse_port_list(toytcp_listen_param, ports, max);
+}

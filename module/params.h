@@ -1,0 +1,21 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef _TOYTCP_PARAMS_H
+#define _TOYTCP_PARAMS_H
+
+#include <linux/types.h>
+#include "compat.h"
+
+/* Read these with READ_ONCE(): writable ones change under our feet. */
+extern unsigned int toytcp_msl_ms;
+extern unsigned int toytcp_rto_ms;
+
+/* Upper bound of the `listen` module parameter's list. */
+#define TOYTCP_MAX_LISTEN_PARAM	16
+
+int toytcp_params_listen_ports(u16 *ports, int max);
+
+#if IS_ENABLED(CONFIG_KUNIT)
+int toytcp_parse_port_list(const char *s, u16 *ports, int max);
+#endif
+
+#endif /* _TOYTCP_PARAMS_H */

@@ -1,0 +1,182 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * /proc/toytcp/{conns,stats,ctl} (SPEC §4).
+ *
+ * There is one directory for the whole system; each file acts on the network
+ * namespace of the process that opens it (ctl: that writes to it). An open
+ * file holds a reference on its namespace until it is closed.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/capability.h>
+#include <linux/nsproxy.h>
+#include <linux/proc_fs.h>
+#include <linux/sched.h>
+#include <linux/seq_file.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+#include "ctl.h"
+#include "netns.h"
+#include "proc.h"
+#include "stats.h"
+
+static struct proc_dir_entry *toytcp_proc_dir;
+
+/* ---- conns ---- */
+
+struct toytcp_conns_iter {
+	struct net *net;
+};
+
+static void *toytcp_conns_start(struct seq_file *seq, loff_t *pos)
+{
+	return *pos ? NULL : SEQ_START_TOKEN;
+}
+
+static void *toytcp_conns_next(struct seq_file *seq, void *v, loff_t *pos)
+{
+	++*pos;
+	return NULL;
+}
+
+static void toytcp_conns_stop(struct seq_file *seq, void *v)
+{
+}
+
+static int toytcp_conns_show(struct seq_file *seq, void *v)
+{
+	if (v == SEQ_START_TOKEN)
+		seq_printf(seq, "%-21s %-21s %-11s\n", "local", "remote", "state");
+	return 0;
+}
+
+static const struct seq_operations toytcp_conns_seq_ops = {
+	.start	= toytcp_conns_start,
+	.next	= toytcp_conns_next,
+	.stop	= toytcp_conns_stop,
+	.show	= toytcp_conns_show,
+};
+
+static int toytcp_conns_open(struct inode *inode, struct file *file)
+{
+	struct toytcp_conns_iter *it;
+
+	it = __seq_open_private(file, &toytcp_conns_seq_ops, sizeof(*it));
+	if (!it)
+		return -ENOMEM;
+	it->net = get_net(current->nsproxy->net_ns);
+	return 0;
+}
+
+static int toytcp_conns_release(struct inode *inode, struct file *file)
+{
+	struct toytcp_conns_iter *it = ((struct seq_file *)file->private_data)->private;
+
+	put_net(it->net);
+	return seq_release_private(inode, file);
+}
+
+static const struct proc_ops toytcp_conns_ops = {
+	.proc_open	= toytcp_conns_open,
+	.proc_read	= seq_read,
+	.proc_lseek	= seq_lseek,
+	.proc_release	= toytcp_conns_release,
+};
+
+/* ---- stats ---- */
+
+static int toytcp_stats_seq_show(struct seq_file *seq, void *v)
+{
+	toytcp_stats_show(seq, toytcp_pernet(seq->private));
+	return 0;
+}
+
+static int toytcp_stats_open(struct inode *inode, struct file *file)
+{
+	struct net *net = get_net(current->nsproxy->net_ns);
+	int ret;
+
+	ret = single_open(file, toytcp_stats_seq_show, net);
+	if (ret)
+		put_net(net);
+	return ret;
+}
+
+static int toytcp_stats_release(struct inode *inode, struct file *file)
+{
+	put_net(((struct seq_file *)file->private_data)->private);
+	return single_release(inode, file);
+}
+
+static const struct proc_ops toytcp_stats_ops = {
+	.proc_open	= toytcp_stats_open,
+	.proc_read	= seq_read,
+	.proc_lseek	= seq_lseek,
+	.proc_release	= toytcp_stats_release,
+};
+
+/* ---- ctl ---- */
+
+static ssize_t toytcp_ctl_write(struct file *file, const char __user *ubuf,
+				size_t count, loff_t *ppos)
+{
+	struct net *net = current->nsproxy->net_ns;
+	struct toytcp_ctl_cmd cmd;
+	char *buf;
+	int ret;
+
+	if (!ns_capable(net->user_ns, CAP_NET_ADMIN)) {
+		pr_info_ratelimited("ctl: needs CAP_NET_ADMIN\n");
+		return -EPERM;
+	}
+	if (count == 0 || count > TOYTCP_CTL_MAX) {
+		pr_info_ratelimited("ctl: a command is 1 to %d bytes\n", TOYTCP_CTL_MAX);
+		return -EINVAL;
+	}
+	buf = memdup_user_nul(ubuf, count);
+	if (IS_ERR(buf))
+		return PTR_ERR(buf);
+
+	ret = toytcp_ctl_parse(buf, count, &cmd);
+	if (ret)
+		pr_info_ratelimited("ctl: %s\n", cmd.why);
+	else
+		ret = toytcp_ctl_exec(toytcp_pernet(net), &cmd);
+	kfree(buf);
+	return ret ? ret : count;
+}
+
+static const struct proc_ops toytcp_ctl_ops = {
+	.proc_write	= toytcp_ctl_write,
+	.proc_lseek	= noop_llseek,
+};
+
+/**
+ * toytcp_proc_init() - create /proc/toytcp and its files
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int toytcp_proc_init(void)
+{
+	toytcp_proc_dir = proc_mkdir("toytcp", NULL);
+	if (!toytcp_proc_dir)
+		return -ENOMEM;
+	if (!proc_create("conns", 0444, toytcp_proc_dir, &toytcp_conns_ops) ||
+	    !proc_create("stats", 0444, toytcp_proc_dir, &toytcp_stats_ops) ||
+	    !proc_create("ctl", 0200, toytcp_proc_dir, &toytcp_ctl_ops)) {
+		proc_remove(toytcp_proc_dir);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+/**
+ * toytcp_proc_exit() - remove /proc/toytcp
+ *
+ * Waits for readers and writers inside our handlers; open files fail from
+ * then on and are released here.
+ */
+void toytcp_proc_exit(void)
+{
+	proc_remove(toytcp_proc_dir);
+}

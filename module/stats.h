@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Per-namespace counters, shown by /proc/toytcp/stats. Names follow Linux's
+ * /proc/net/snmp (Tcp:) and /proc/net/netstat (TcpExt:) where Linux has one.
+ */
+#ifndef _TOYTCP_STATS_H
+#define _TOYTCP_STATS_H
+
+#include <linux/percpu.h>
+#include <linux/seq_file.h>
+
+enum toytcp_mib_field {
+	TOYTCP_MIB_ACTIVEOPENS,		/* ActiveOpens */
+	TOYTCP_MIB_PASSIVEOPENS,	/* PassiveOpens */
+	TOYTCP_MIB_ATTEMPTFAILS,	/* AttemptFails */
+	TOYTCP_MIB_ESTABRESETS,		/* EstabResets */
+	TOYTCP_MIB_CURRESTAB,		/* CurrEstab: a gauge, inc and dec */
+	TOYTCP_MIB_INSEGS,		/* InSegs: every segment the hook takes */
+	TOYTCP_MIB_OUTSEGS,		/* OutSegs */
+	TOYTCP_MIB_RETRANSSEGS,		/* RetransSegs */
+	TOYTCP_MIB_INERRS,		/* InErrs: malformed or bad checksum */
+	TOYTCP_MIB_INCSUMERRORS,	/* InCsumErrors */
+	TOYTCP_MIB_OUTRSTS,		/* OutRsts */
+	TOYTCP_MIB_TIMEWAITED,		/* TimeWaited: TIME_WAIT ran out */
+	__TOYTCP_MIB_MAX
+};
+
+/* One per CPU per namespace; summed when read. */
+struct toytcp_mib {
+	unsigned long mibs[__TOYTCP_MIB_MAX];
+};
+
+/* Softirq or process context alike: this_cpu ops are irq-safe. */
+#define TOYTCP_INC_STATS(tn, field)	this_cpu_inc((tn)->mib->mibs[field])
+#define TOYTCP_DEC_STATS(tn, field)	this_cpu_dec((tn)->mib->mibs[field])
+#define TOYTCP_ADD_STATS(tn, field, n)	this_cpu_add((tn)->mib->mibs[field], n)
+
+struct toytcp_net;
+
+unsigned long toytcp_stats_read(const struct toytcp_net *tn,
+				enum toytcp_mib_field field);
+void toytcp_stats_show(struct seq_file *seq, const struct toytcp_net *tn);
+
+#endif /* _TOYTCP_STATS_H */

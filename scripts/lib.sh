@@ -1,0 +1,48 @@
+# SPDX-License-Identifier: GPL-2.0
+# Shared helpers for the toytcp scripts. Source it; do not run it.
+#
+# TOYTCP_CACHE  where the test kernel, its source tree and module builds live
+#               (default /var/cache/toytcp as root, else ~/.cache/toytcp).
+
+TOYTCP_TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+if [ -z "${TOYTCP_CACHE:-}" ]; then
+	if [ "$(id -u)" = 0 ]; then
+		TOYTCP_CACHE=/var/cache/toytcp
+	else
+		TOYTCP_CACHE=${XDG_CACHE_HOME:-$HOME/.cache}/toytcp
+	fi
+fi
+export TOYTCP_CACHE TOYTCP_TOP
+
+say() { printf '%s\n' "$*" >&2; }
+die() { printf 'error: %s\n' "$*" >&2; exit 1; }
+
+# need_pkgs PKG...: install the Debian packages that are missing (as root),
+# or say exactly what to install and fail.
+need_pkgs() {
+	local missing=() p
+	for p in "$@"; do
+		dpkg-query -W -f='${Status}' "$p" 2>/dev/null |
+			grep -q 'install ok installed' || missing+=("$p")
+	done
+	[ ${#missing[@]} -eq 0 ] && return 0
+	if [ "$(id -u)" != 0 ]; then
+		die "missing Debian packages; run as root: apt-get install ${missing[*]}"
+	fi
+	say "installing missing Debian packages: ${missing[*]}"
+	# The package lists may be stale or absent on a fresh machine.
+	if ! DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
+		--no-install-recommends "${missing[@]}" >"$TOYTCP_CACHE/apt.log" 2>&1; then
+		apt-get update -q >>"$TOYTCP_CACHE/apt.log" 2>&1
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
+			--no-install-recommends "${missing[@]}" >>"$TOYTCP_CACHE/apt.log" 2>&1 ||
+			{ tail -n 20 "$TOYTCP_CACHE/apt.log" >&2; die "apt-get install ${missing[*]} failed"; }
+	fi
+}
+
+# Packages every build of the module needs, on top of a kernel tree.
+BUILD_PKGS=(make gcc libc6-dev bc flex bison libelf-dev libssl-dev kmod xz-utils)
+# Packages the VM runner needs on the host (whose root the guest mounts).
+VM_PKGS=(qemu-system-x86 busybox-static iproute2 iputils-ping python3 tcpdump kmod util-linux)
+
+mkdir -p "$TOYTCP_CACHE"

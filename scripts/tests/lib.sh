@@ -1,0 +1,53 @@
+# SPDX-License-Identifier: GPL-2.0
+# Sourced by the VM tests (scripts/tests/*.sh), which run inside the test VM
+# as root with TOYTCP_MODDIR pointing at a directory holding toytcp.ko.
+set -eu
+: "${TOYTCP_MODDIR:?TOYTCP_MODDIR must name the directory of toytcp.ko}"
+SEG="python3 $TOYTCP_TOP/scripts/tools/seg.py"
+
+fail() { echo "FAIL: $*"; exit 1; }
+step() { echo "-- $*"; }
+
+load() { insmod "$TOYTCP_MODDIR/toytcp.ko" "$@"; }
+unload() { rmmod toytcp; }
+
+# nsdo NS CMD...: run CMD in network namespace NS ("" for the initial one)
+nsdo() {
+	local ns=$1
+	shift
+	if [ -n "$ns" ]; then ip netns exec "$ns" "$@"; else "$@"; fi
+}
+
+# counter NS NAME: one counter of /proc/toytcp/stats as NS sees it
+counter() { nsdo "$1" awk -v n="$2" '$1 == n { print $2; f = 1 } END { exit !f }' /proc/toytcp/stats; }
+
+# expect_eq WHAT GOT WANT
+expect_eq() { [ "$2" = "$3" ] || fail "$1: got '$2', want '$3'"; }
+
+# ctl NS COMMAND: write one command; prints nothing, returns write's status
+ctl() { nsdo "$1" sh -c 'printf "%s\n" "$1" >/proc/toytcp/ctl' ctl "$2" 2>/dev/null; }
+
+# ctl_errno NS COMMAND: the errno name the write fails with, or OK
+ctl_errno() {
+	nsdo "$1" python3 -c '
+import errno, os, sys
+fd = os.open("/proc/toytcp/ctl", os.O_WRONLY)
+try:
+    os.write(fd, sys.argv[1].encode())
+    print("OK")
+except OSError as e:
+    print(errno.errorcode[e.errno])' "$2"
+}
+
+# two_hosts: namespaces a (10.0.0.1) and b (10.0.0.2) joined by veth
+two_hosts() {
+	ip netns add a
+	ip netns add b
+	ip link add va netns a type veth peer vb netns b
+	ip -n a addr add 10.0.0.1/24 dev va
+	ip -n b addr add 10.0.0.2/24 dev vb
+	ip -n a link set va up
+	ip -n b link set vb up
+	ip -n a link set lo up
+	ip -n b link set lo up
+}

@@ -1,0 +1,125 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""Build, send and receive raw toytcp segments (IP protocol 253).
+
+The segment is byte for byte a TCP header (RFC 793) and payload; the
+checksum covers the IPv4 pseudo-header with protocol 253 (SPEC §1).
+
+  seg.py send SRC DST [--sport P] [--dport P] [--seq N] [--ack N]
+                     [--flags SA] [--data TEXT] [--count N] [--bad-csum]
+  seg.py recv [--timeout S] [--count N]
+
+`recv` prints one line per segment received on a raw protocol-253 socket
+and exits 1 if fewer than --count arrived before --timeout.
+"""
+import argparse
+import socket
+import struct
+import sys
+import time
+
+PROTO = 253
+FLAGS = "FSRPAUEC"  # FIN SYN RST PSH ACK URG ECE CWR, bit 0 upwards
+
+
+def csum(data):
+    if len(data) % 2:
+        data += b"\0"
+    s = sum(struct.unpack("!%dH" % (len(data) // 2), data))
+    while s >> 16:
+        s = (s & 0xFFFF) + (s >> 16)
+    return ~s & 0xFFFF
+
+
+def flag_bits(text):
+    bits = 0
+    for ch in text.upper():
+        bits |= 1 << FLAGS.index(ch)
+    return bits
+
+
+def flag_text(bits):
+    return "".join(ch for i, ch in enumerate(FLAGS) if bits & (1 << i)) or "."
+
+
+def build(src, dst, sport, dport, seq=0, ack=0, flags="", data=b"",
+          window=65535, doff=5, options=b"", bad_csum=False):
+    """A segment (no IP header) with a correct checksum unless bad_csum."""
+    hdr = struct.pack("!HHIIBBHHH", sport, dport, seq & 0xFFFFFFFF,
+                      ack & 0xFFFFFFFF, doff << 4, flag_bits(flags),
+                      window, 0, 0) + options
+    seg = hdr + data
+    pseudo = socket.inet_aton(src) + socket.inet_aton(dst) + \
+        struct.pack("!BBH", 0, PROTO, len(seg))
+    c = csum(pseudo + seg)
+    if bad_csum:
+        c ^= 0x5A5A
+    return seg[:16] + struct.pack("!H", c) + seg[18:]
+
+
+def parse(seg):
+    """Decode a segment into a dict; raises ValueError when it is too short."""
+    if len(seg) < 20:
+        raise ValueError("short segment")
+    sport, dport, seq, ack, off, flags, win, ck, urg = \
+        struct.unpack("!HHIIBBHHH", seg[:20])
+    doff = off >> 4
+    return dict(sport=sport, dport=dport, seq=seq, ack=ack, doff=doff,
+                flags=flag_text(flags), win=win, csum=ck,
+                data=seg[doff * 4:])
+
+
+def sock():
+    return socket.socket(socket.AF_INET, socket.SOCK_RAW, PROTO)
+
+
+def cmd_send(a):
+    s = sock()
+    seg = build(a.src, a.dst, a.sport, a.dport, a.seq, a.ack, a.flags,
+                a.data.encode(), bad_csum=a.bad_csum)
+    for _ in range(a.count):
+        s.sendto(seg, (a.dst, 0))
+    return 0
+
+
+def cmd_recv(a):
+    s = sock()
+    s.settimeout(0.2)
+    got, end = 0, time.monotonic() + a.timeout
+    while got < a.count and time.monotonic() < end:
+        try:
+            pkt, (src, _) = s.recvfrom(65535)
+        except socket.timeout:
+            continue
+        ihl = (pkt[0] & 0xF) * 4
+        p = parse(pkt[ihl:])
+        print("%s:%d > %s:%d %s seq=%d ack=%d len=%d" % (
+            src, p["sport"], socket.inet_ntoa(pkt[16:20]), p["dport"],
+            p["flags"], p["seq"], p["ack"], len(p["data"])), flush=True)
+        got += 1
+    return 0 if got >= a.count else 1
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    sub = ap.add_subparsers(dest="cmd", required=True)
+    s = sub.add_parser("send")
+    s.add_argument("src")
+    s.add_argument("dst")
+    s.add_argument("--sport", type=int, default=40000)
+    s.add_argument("--dport", type=int, default=7)
+    s.add_argument("--seq", type=int, default=1000)
+    s.add_argument("--ack", type=int, default=0)
+    s.add_argument("--flags", default="S")
+    s.add_argument("--data", default="")
+    s.add_argument("--count", type=int, default=1)
+    s.add_argument("--bad-csum", action="store_true")
+    r = sub.add_parser("recv")
+    r.add_argument("--timeout", type=float, default=3)
+    r.add_argument("--count", type=int, default=1)
+    a = ap.parse_args()
+    return cmd_send(a) if a.cmd == "send" else cmd_recv(a)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
