@@ -17,6 +17,7 @@
 #include <linux/string.h>
 #include "ctl.h"
 #include "netns.h"
+#include "user.h"
 
 /* Cut the next blank-separated word off *cur; NULL when none is left. */
 static char *toytcp_ctl_word(char **cur)
@@ -180,19 +181,37 @@ EXPORT_SYMBOL_IF_KUNIT(toytcp_ctl_parse);
  * @tn: the writer's namespace
  * @cmd: the command
  *
- * Return: 0 or the errno SPEC §4 gives for the failure.
+ * Return: 0 or the errno SPEC §4 gives for the failure: -ENOENT no such
+ * connection or listener, -EADDRINUSE port already listening or 4-tuple in
+ * use, -ENOTCONN the state forbids it; or what routing or memory says.
  */
 int toytcp_ctl_exec(struct toytcp_net *tn, const struct toytcp_ctl_cmd *cmd)
 {
+	struct toytcp_key key = {
+		.laddr = cmd->local.addr, .raddr = cmd->remote.addr,
+		.lport = cmd->local.port, .rport = cmd->remote.port,
+	};
+
 	switch (cmd->op) {
+	case TOYTCP_CTL_LISTEN:
+		return toytcp_user_listen(tn, cmd->local.port, cmd->echo);
+	case TOYTCP_CTL_UNLISTEN:
+		return toytcp_user_close(tn, &key);
+	case TOYTCP_CTL_CONNECT:
+		return toytcp_user_connect(tn, cmd->remote.addr, cmd->remote.port,
+					   cmd->local.port);
+	case TOYTCP_CTL_SEND:
+		return toytcp_user_send(tn, &key, cmd->data, cmd->len);
+	case TOYTCP_CTL_CLOSE:
+		return toytcp_user_close(tn, &key);
+	case TOYTCP_CTL_ABORT:
+		return toytcp_user_abort(tn, &key);
 	case TOYTCP_CTL_DISABLE:
 		WRITE_ONCE(tn->enabled, false);
 		return 0;
 	case TOYTCP_CTL_ENABLE:
 		WRITE_ONCE(tn->enabled, true);
 		return 0;
-	default:
-		/* The connection commands arrive with the protocol core. */
-		return -EOPNOTSUPP;
 	}
+	return -EINVAL;
 }

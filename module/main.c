@@ -4,23 +4,46 @@
  *
  * Load order, and its reverse on unload:
  *   1. validate the module parameters;
- *   2. per-namespace state and netfilter hooks, in every namespace;
- *   3. /proc/toytcp, last in so that ctl never finds a namespace unset.
+ *   2. the connection slab and the ISN secret;
+ *   3. per-namespace state and netfilter hooks, in every namespace;
+ *   4. /proc/toytcp, so that ctl never finds a namespace unset;
+ *   5. the listeners of the `listen` parameter, in the initial namespace.
+ *
+ * Unload: remove /proc/toytcp (waits for ctl writers), then every
+ * namespace's teardown (netns.c: unhook, stop re-arming, cancel timers,
+ * free), then rcu_barrier() for the connections' RCU frees and the slab.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/init.h>
 #include <linux/module.h>
-#include <linux/rcupdate.h>
+#include "conn.h"
 #include "netns.h"
 #include "params.h"
 #include "proc.h"
 #include "toytcp.h"
+#include "user.h"
+
+/* The `listen` parameter: listeners in the initial namespace. */
+static int __init toytcp_listen_ports(const u16 *ports, int n)
+{
+	struct toytcp_net *tn = toytcp_pernet(&init_net);
+	int i, ret;
+
+	for (i = 0; i < n; i++) {
+		ret = toytcp_user_listen(tn, htons(ports[i]), false);
+		if (ret) {
+			pr_err("listen=: cannot listen on port %u: %d\n", ports[i], ret);
+			return ret;
+		}
+	}
+	return 0;
+}
 
 static int __init toytcp_init(void)
 {
 	u16 ports[TOYTCP_MAX_LISTEN_PARAM];
-	int ret;
+	int n, ret;
 
 	ret = toytcp_params_listen_ports(ports, ARRAY_SIZE(ports));
 	if (ret < 0) {
@@ -28,6 +51,12 @@ static int __init toytcp_init(void)
 		       TOYTCP_MAX_LISTEN_PARAM);
 		return -EINVAL;
 	}
+
+	n = ret;
+
+	ret = toytcp_conn_cache_init();
+	if (ret)
+		goto err_cache;
 
 	ret = toytcp_netns_init();
 	if (ret)
@@ -37,13 +66,21 @@ static int __init toytcp_init(void)
 	if (ret)
 		goto err_proc;
 
+	ret = toytcp_listen_ports(ports, n);
+	if (ret)
+		goto err_listen;
+
 	pr_info("loaded: IP protocol %d, msl_ms=%u rto_ms=%u\n", TOYTCP_IPPROTO,
 		toytcp_msl_ms, toytcp_rto_ms);
 	return 0;
 
+err_listen:
+	toytcp_proc_exit();
 err_proc:
 	toytcp_netns_exit();
 err_netns:
+	toytcp_conn_cache_exit();
+err_cache:
 	return ret;
 }
 
@@ -51,8 +88,7 @@ static void __exit toytcp_exit(void)
 {
 	toytcp_proc_exit();
 	toytcp_netns_exit();
-	/* Wait for call_rcu() callbacks that still point into this module. */
-	rcu_barrier();
+	toytcp_conn_cache_exit();
 	pr_info("unloaded\n");
 }
 

@@ -7,7 +7,13 @@
  * Teardown of one namespace, in this order:
  *   pre_exit  unhook: no new segment enters (nf_unregister_net_hooks()
  *             waits for the ones in flight);
- *   exit      free what is left.
+ *   exit      end every connection: each is marked dead so that its timer
+ *             is not armed again, its timer is cancelled and waited for,
+ *             and it leaves the table; then free the table and counters.
+ *             The connections' memory goes after an RCU grace period
+ *             (module exit waits for it with rcu_barrier()).
+ * No user call can come in meanwhile: /proc/toytcp acts on the caller's
+ * namespace, and a namespace with a process in it does not exit.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -27,12 +33,18 @@ static int __net_init toytcp_net_init(struct net *net)
 	if (!tn->mib)
 		return -ENOMEM;
 
+	ret = toytcp_table_init(&tn->table);
+	if (ret)
+		goto err_table;
+
 	ret = toytcp_hook_register(net);
 	if (ret)
 		goto err_hook;
 	return 0;
 
 err_hook:
+	toytcp_table_destroy(&tn->table);
+err_table:
 	free_percpu(tn->mib);
 	return ret;
 }
@@ -46,6 +58,8 @@ static void __net_exit toytcp_net_exit(struct net *net)
 {
 	struct toytcp_net *tn = toytcp_pernet(net);
 
+	toytcp_table_flush(&tn->table);
+	toytcp_table_destroy(&tn->table);
 	free_percpu(tn->mib);
 }
 

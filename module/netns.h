@@ -4,6 +4,7 @@
 
 #include <net/net_namespace.h>
 #include <net/netns/generic.h>
+#include "conn.h"
 #include "stats.h"
 
 /**
@@ -12,11 +13,13 @@
  * @enabled: the hook takes protocol-253 segments (ctl enable/disable);
  *           read locklessly on the packet path
  * @mib: per-CPU counters for /proc/toytcp/stats
+ * @table: the namespace's connections and listeners
  */
 struct toytcp_net {
 	struct net *net;
 	bool enabled;
 	struct toytcp_mib __percpu *mib;
+	struct toytcp_table table;
 };
 
 extern unsigned int toytcp_net_id;

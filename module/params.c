@@ -5,6 +5,12 @@
  *   msl_ms   maximum segment lifetime; TIME_WAIT lasts 2 * msl_ms. Writable.
  *   rto_ms   initial retransmission timeout.
  *   listen   comma-separated ports to listen on in init_net at load.
+ *
+ * and toytcp's own (README.md):
+ *
+ *   fin_timeout_ms  how long FIN_WAIT2 waits for the peer's FIN.
+ *   max_retries     retransmission timeouts in a row before giving up.
+ *   mss             largest payload of one segment.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -16,21 +22,30 @@
 
 unsigned int toytcp_msl_ms = 30000;
 unsigned int toytcp_rto_ms = 1000;
+unsigned int toytcp_fin_timeout_ms = 60000;
+unsigned int toytcp_max_retries = 6;
+unsigned int toytcp_mss = 1460;
 static char *toytcp_listen_param;
+
+static int toytcp_param_set_range(const char *val, const struct kernel_param *kp,
+				  unsigned int min, unsigned int max)
+{
+	unsigned int n;
+	int ret;
+
+	ret = kstrtouint(val, 10, &n);
+	if (ret)
+		return ret;
+	if (n < min || n > max)
+		return -EINVAL;
+	WRITE_ONCE(*(unsigned int *)kp->arg, n);
+	return 0;
+}
 
 /* A zero MSL or RTO would make timers spin; refuse it at the door. */
 static int toytcp_param_set_ms(const char *val, const struct kernel_param *kp)
 {
-	unsigned int ms;
-	int ret;
-
-	ret = kstrtouint(val, 10, &ms);
-	if (ret)
-		return ret;
-	if (ms < 1 || ms > 3600 * 1000)
-		return -EINVAL;
-	WRITE_ONCE(*(unsigned int *)kp->arg, ms);
-	return 0;
+	return toytcp_param_set_range(val, kp, 1, 3600 * 1000);
 }
 
 static const struct kernel_param_ops toytcp_param_ms_ops = {
@@ -42,6 +57,34 @@ module_param_cb(msl_ms, &toytcp_param_ms_ops, &toytcp_msl_ms, 0644);
 MODULE_PARM_DESC(msl_ms, "maximum segment lifetime in ms; TIME_WAIT lasts 2*msl_ms (default 30000)");
 module_param_cb(rto_ms, &toytcp_param_ms_ops, &toytcp_rto_ms, 0644);
 MODULE_PARM_DESC(rto_ms, "initial retransmission timeout in ms (default 1000)");
+module_param_cb(fin_timeout_ms, &toytcp_param_ms_ops, &toytcp_fin_timeout_ms, 0644);
+MODULE_PARM_DESC(fin_timeout_ms, "how long FIN_WAIT2 waits for the peer's FIN, in ms (default 60000)");
+
+/* Retries: 1..30; MSS: 1..65495, what fits an IPv4 packet. */
+static int toytcp_param_set_retries(const char *val, const struct kernel_param *kp)
+{
+	return toytcp_param_set_range(val, kp, 1, 30);
+}
+
+static int toytcp_param_set_mss(const char *val, const struct kernel_param *kp)
+{
+	return toytcp_param_set_range(val, kp, 1, 65535 - 20 - 20);
+}
+
+static const struct kernel_param_ops toytcp_param_retries_ops = {
+	.set = toytcp_param_set_retries,
+	.get = param_get_uint,
+};
+
+static const struct kernel_param_ops toytcp_param_mss_ops = {
+	.set = toytcp_param_set_mss,
+	.get = param_get_uint,
+};
+
+module_param_cb(max_retries, &toytcp_param_retries_ops, &toytcp_max_retries, 0644);
+MODULE_PARM_DESC(max_retries, "retransmission timeouts in a row before a connection gives up (default 6)");
+module_param_cb(mss, &toytcp_param_mss_ops, &toytcp_mss, 0644);
+MODULE_PARM_DESC(mss, "largest payload of one segment in bytes (default 1460)");
 module_param_named(listen, toytcp_listen_param, charp, 0444);
 MODULE_PARM_DESC(listen, "comma-separated ports to listen on in the initial namespace at load");
 

@@ -8,6 +8,9 @@
 /* Read these with READ_ONCE(): writable ones change under our feet. */
 extern unsigned int toytcp_msl_ms;
 extern unsigned int toytcp_rto_ms;
+extern unsigned int toytcp_fin_timeout_ms;
+extern unsigned int toytcp_max_retries;
+extern unsigned int toytcp_mss;
 
 /* Upper bound of the `listen` module parameter's list. */
 #define TOYTCP_MAX_LISTEN_PARAM	16

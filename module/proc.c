@@ -11,6 +11,7 @@
 #include <linux/capability.h>
 #include <linux/nsproxy.h>
 #include <linux/proc_fs.h>
+#include <linux/rhashtable.h>
 #include <linux/sched.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
@@ -19,34 +20,121 @@
 #include "netns.h"
 #include "proc.h"
 #include "stats.h"
+#include "timers.h"
 
 static struct proc_dir_entry *toytcp_proc_dir;
 
 /* ---- conns ---- */
 
+/*
+ * One line per connection, listeners included, in hash order:
+ *
+ *   local remote state snd_una snd_nxt rcv_nxt snd_wnd sendq tx_bytes
+ *   rx_bytes timer
+ *
+ * sendq: bytes queued and not yet acknowledged; tx_bytes: data bytes the
+ * peer acknowledged; rx_bytes: data bytes taken in order; timer: what the
+ * timer is armed for and the milliseconds left ("rtx:850"), or "-".
+ *
+ * The listing walks the table with an rhashtable walker kept in the open
+ * file, so each read() goes on where the last one stopped: reading the
+ * whole file costs time linear in the number of connections.
+ */
 struct toytcp_conns_iter {
 	struct net *net;
+	struct rhashtable_iter walk;
 };
+
+#define TOYTCP_CONNS_FMT	"%-21s %-21s %-11s %10s %10s %10s %7s %7s %10s %10s %s\n"
+
+/* The walker's current connection (again), skipping a resize's -EAGAIN. */
+static void *toytcp_conns_peek(struct toytcp_conns_iter *it)
+{
+	void *p;
+
+	do {
+		p = rhashtable_walk_peek(&it->walk);
+	} while (IS_ERR(p));
+	return p;
+}
 
 static void *toytcp_conns_start(struct seq_file *seq, loff_t *pos)
 {
-	return *pos ? NULL : SEQ_START_TOKEN;
+	struct toytcp_conns_iter *it = seq->private;
+
+	if (!*pos) {
+		/* From the top: a fresh walk. */
+		rhashtable_walk_exit(&it->walk);
+		rhashtable_walk_enter(&toytcp_pernet(it->net)->table.ht, &it->walk);
+	}
+	rhashtable_walk_start(&it->walk);
+	return *pos ? toytcp_conns_peek(it) : SEQ_START_TOKEN;
 }
 
 static void *toytcp_conns_next(struct seq_file *seq, void *v, loff_t *pos)
 {
+	struct toytcp_conns_iter *it = seq->private;
+	void *p;
+
 	++*pos;
-	return NULL;
+	do {
+		p = rhashtable_walk_next(&it->walk);
+	} while (IS_ERR(p));
+	return p;
 }
 
 static void toytcp_conns_stop(struct seq_file *seq, void *v)
 {
+	struct toytcp_conns_iter *it = seq->private;
+
+	rhashtable_walk_stop(&it->walk);
+}
+
+static void toytcp_conns_show_conn(struct seq_file *seq, struct toytcp_conn *conn)
+{
+	const struct toytcp_key *k = &conn->key;
+	const struct toytcp_tcb *tcb = &conn->tcb;
+	char local[24], remote[24], num[7][24], timer[24];
+	s64 ms;
+
+	snprintf(local, sizeof(local), "%pI4:%u", &k->laddr, ntohs(k->lport));
+	snprintf(remote, sizeof(remote), "%pI4:%u", &k->raddr, ntohs(k->rport));
+	if (tcb->state == TOYTCP_LISTEN) {
+		seq_printf(seq, TOYTCP_CONNS_FMT, local, remote, "LISTEN",
+			   "-", "-", "-", "-", "-", "-", "-", conn->echo ? "echo" : "-");
+		return;
+	}
+	snprintf(num[0], sizeof(num[0]), "%u", tcb->snd_una);
+	snprintf(num[1], sizeof(num[1]), "%u", tcb->snd_nxt);
+	snprintf(num[2], sizeof(num[2]), "%u", tcb->rcv_nxt);
+	snprintf(num[3], sizeof(num[3]), "%u", tcb->snd_wnd);
+	snprintf(num[4], sizeof(num[4]), "%u", tcb->snd_queued);
+	snprintf(num[5], sizeof(num[5]), "%llu", conn->tx_bytes);
+	snprintf(num[6], sizeof(num[6]), "%llu", conn->rx_bytes);
+	ms = toytcp_timer_remaining_ms(conn);
+	if (ms < 0)
+		strscpy(timer, "-", sizeof(timer));
+	else
+		snprintf(timer, sizeof(timer), "%s:%lld", toytcp_timer_name(conn), ms);
+	seq_printf(seq, TOYTCP_CONNS_FMT, local, remote,
+		   toytcp_state_name(tcb->state), num[0], num[1], num[2], num[3],
+		   num[4], num[5], num[6], timer);
 }
 
 static int toytcp_conns_show(struct seq_file *seq, void *v)
 {
-	if (v == SEQ_START_TOKEN)
-		seq_printf(seq, "%-21s %-21s %-11s\n", "local", "remote", "state");
+	struct toytcp_conn *conn = v;
+
+	if (v == SEQ_START_TOKEN) {
+		seq_printf(seq, TOYTCP_CONNS_FMT, "local", "remote", "state",
+			   "snd_una", "snd_nxt", "rcv_nxt", "snd_wnd", "sendq",
+			   "tx_bytes", "rx_bytes", "timer");
+		return 0;
+	}
+	spin_lock_bh(&conn->lock);
+	if (!conn->dead)
+		toytcp_conns_show_conn(seq, conn);
+	spin_unlock_bh(&conn->lock);
 	return 0;
 }
 
@@ -65,6 +153,7 @@ static int toytcp_conns_open(struct inode *inode, struct file *file)
 	if (!it)
 		return -ENOMEM;
 	it->net = get_net(current->nsproxy->net_ns);
+	rhashtable_walk_enter(&toytcp_pernet(it->net)->table.ht, &it->walk);
 	return 0;
 }
 
@@ -72,6 +161,7 @@ static int toytcp_conns_release(struct inode *inode, struct file *file)
 {
 	struct toytcp_conns_iter *it = ((struct seq_file *)file->private_data)->private;
 
+	rhashtable_walk_exit(&it->walk);
 	put_net(it->net);
 	return seq_release_private(inode, file);
 }

@@ -41,7 +41,7 @@ need_pkgs() {
 }
 
 # Packages every build of the module needs, on top of a kernel tree.
-BUILD_PKGS=(make gcc libc6-dev bc flex bison libelf-dev libssl-dev kmod xz-utils)
+BUILD_PKGS=(make gcc libc6-dev bc flex bison libelf-dev libssl-dev kmod xz-utils rsync)
 # Packages the VM runner needs on the host (whose root the guest mounts).
 VM_PKGS=(qemu-system-x86 busybox-static iproute2 iputils-ping python3 tcpdump kmod util-linux)
 

@@ -1,0 +1,395 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Connections and the per-namespace connection table.
+ *
+ * The table is an rhashtable keyed by the 4-tuple: lookups run under RCU
+ * with no lock, inserts and removals take only the bucket's lock, and the
+ * table grows and shrinks with the number of connections, so a lookup
+ * costs the same with 10 connections or 1,000,000. Its hash (jhash) is
+ * seeded with a random value per table. A listener sits in the same table
+ * under the key 0.0.0.0:PORT <-> 0.0.0.0:0.
+ *
+ * A connection lives from its insertion to toytcp_conn_done(), which marks
+ * it dead, takes it out of the table, stops its timer and drops the table's
+ * reference. The memory goes back after an RCU grace period once the last
+ * reference is gone, so a lookup under rcu_read_lock() may always take the
+ * connection's lock and then check ->dead.
+ *
+ * Lock order: conn->lock, then the table's bucket locks.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/rhashtable.h>
+#include <linux/siphash.h>
+#include <linux/slab.h>
+#include <linux/timekeeping.h>
+#include "conn.h"
+#include "netns.h"
+#include "params.h"
+#include "stats.h"
+#include "timers.h"
+#include "trace.h"
+
+static struct kmem_cache *toytcp_conn_cache __read_mostly;
+static siphash_key_t toytcp_isn_secret __read_mostly;
+
+static const struct rhashtable_params toytcp_table_params = {
+	.key_len		= sizeof(struct toytcp_key),
+	.key_offset		= offsetof(struct toytcp_conn, key),
+	.head_offset		= offsetof(struct toytcp_conn, node),
+	.automatic_shrinking	= true,
+};
+
+/**
+ * toytcp_table_init() - set up an empty table
+ * @table: the table
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int toytcp_table_init(struct toytcp_table *table)
+{
+	return rhashtable_init(&table->ht, &toytcp_table_params);
+}
+EXPORT_SYMBOL_IF_KUNIT(toytcp_table_init);
+
+/**
+ * toytcp_table_destroy() - free an empty table
+ * @table: the table; every connection must be gone from it
+ */
+void toytcp_table_destroy(struct toytcp_table *table)
+{
+	WARN_ON(atomic_read(&table->ht.nelems));
+	rhashtable_destroy(&table->ht);
+}
+EXPORT_SYMBOL_IF_KUNIT(toytcp_table_destroy);
+
+/**
+ * toytcp_table_lookup() - find a connection by its 4-tuple
+ * @table: the table
+ * @key: the 4-tuple
+ *
+ * Call under rcu_read_lock(); the connection may be dead: check under its lock.
+ *
+ * Return: the connection or NULL.
+ */
+struct toytcp_conn *toytcp_table_lookup(struct toytcp_table *table,
+					const struct toytcp_key *key)
+{
+	return rhashtable_lookup(&table->ht, key, toytcp_table_params);
+}
+EXPORT_SYMBOL_IF_KUNIT(toytcp_table_lookup);
+
+/**
+ * toytcp_table_lookup_listener() - find the listener on a port
+ * @table: the table
+ * @port: the local port (network order)
+ *
+ * Call under rcu_read_lock().
+ *
+ * Return: the listener or NULL.
+ */
+struct toytcp_conn *toytcp_table_lookup_listener(struct toytcp_table *table,
+						 __be16 port)
+{
+	struct toytcp_key key = { .lport = port };
+
+	return toytcp_table_lookup(table, &key);
+}
+EXPORT_SYMBOL_IF_KUNIT(toytcp_table_lookup_listener);
+
+/**
+ * toytcp_table_insert() - add a connection unless its 4-tuple is taken
+ * @table: the table
+ * @conn: the connection
+ *
+ * Return: 0, -EADDRINUSE when the 4-tuple (or the listener's port) is in
+ * use, or -ENOMEM.
+ */
+int toytcp_table_insert(struct toytcp_table *table, struct toytcp_conn *conn)
+{
+	int ret = rhashtable_lookup_insert_fast(&table->ht, &conn->node,
+						toytcp_table_params);
+
+	return ret == -EEXIST ? -EADDRINUSE : ret;
+}
+EXPORT_SYMBOL_IF_KUNIT(toytcp_table_insert);
+
+/**
+ * toytcp_table_remove() - take a connection out of the table
+ * @table: the table
+ * @conn: the connection, which must be in @table
+ */
+void toytcp_table_remove(struct toytcp_table *table, struct toytcp_conn *conn)
+{
+	rhashtable_remove_fast(&table->ht, &conn->node, toytcp_table_params);
+}
+EXPORT_SYMBOL_IF_KUNIT(toytcp_table_remove);
+
+/**
+ * toytcp_table_count() - how many connections and listeners are in a table
+ * @table: the table
+ *
+ * Return: the count.
+ */
+unsigned int toytcp_table_count(struct toytcp_table *table)
+{
+	return atomic_read(&table->ht.nelems);
+}
+EXPORT_SYMBOL_IF_KUNIT(toytcp_table_count);
+
+/**
+ * toytcp_conn_isn() - an initial sequence number for a 4-tuple
+ * @key: the 4-tuple
+ *
+ * RFC 6528: ISN = M + F(localip, localport, remoteip, remoteport, secretkey),
+ * M a clock ticking every 64 ns here (wrapping in 4.6 minutes), F a keyed
+ * siphash, so that an off-path attacker cannot predict the ISN.
+ *
+ * Return: the ISN.
+ */
+u32 toytcp_conn_isn(const struct toytcp_key *key)
+{
+	u32 f = siphash_3u32((__force u32)key->laddr, (__force u32)key->raddr,
+			     (__force u32)key->lport << 16 | (__force u32)key->rport,
+			     &toytcp_isn_secret);
+
+	return f + (u32)(ktime_get_real_ns() >> 6);
+}
+
+/**
+ * toytcp_conn_alloc() - a new connection, not yet in the table
+ * @tn: its namespace
+ * @key: its 4-tuple
+ * @gfp: allocation flags
+ *
+ * The caller holds the one reference, which becomes the table's once
+ * toytcp_table_insert() succeeds.
+ *
+ * Return: the connection, in CLOSED, or NULL.
+ */
+struct toytcp_conn *toytcp_conn_alloc(struct toytcp_net *tn,
+				      const struct toytcp_key *key, gfp_t gfp)
+{
+	struct toytcp_conn *conn = kmem_cache_zalloc(toytcp_conn_cache, gfp);
+
+	if (!conn)
+		return NULL;
+	conn->key = *key;
+	conn->tn = tn;
+	refcount_set(&conn->refcnt, 1);
+	spin_lock_init(&conn->lock);
+	conn->rto_ms = READ_ONCE(toytcp_rto_ms);
+	toytcp_timer_init(conn);
+	return conn;
+}
+
+static void toytcp_conn_free_rcu(struct rcu_head *rcu)
+{
+	struct toytcp_conn *conn = container_of(rcu, struct toytcp_conn, rcu);
+
+	kfree(conn->sndbuf);
+	kmem_cache_free(toytcp_conn_cache, conn);
+}
+
+/**
+ * toytcp_conn_put() - drop a reference; the last one frees the connection
+ * @conn: the connection
+ *
+ * Safe under conn->lock: the memory outlives an RCU grace period.
+ */
+void toytcp_conn_put(struct toytcp_conn *conn)
+{
+	if (refcount_dec_and_test(&conn->refcnt))
+		call_rcu(&conn->rcu, toytcp_conn_free_rcu);
+}
+
+/* tcpCurrEstab of RFC 1213: "either ESTABLISHED or CLOSE-WAIT". */
+static bool toytcp_state_is_estab(enum toytcp_state state)
+{
+	return state == TOYTCP_ESTABLISHED || state == TOYTCP_CLOSE_WAIT;
+}
+
+/* Count a transition as Linux's tcp_set_state() does (RFC 1213 MIB). */
+static void toytcp_conn_count(struct toytcp_net *tn, enum toytcp_state old,
+			      enum toytcp_state new)
+{
+	if (toytcp_state_is_estab(new) && !toytcp_state_is_estab(old))
+		TOYTCP_INC_STATS(tn, TOYTCP_MIB_CURRESTAB);
+	else if (!toytcp_state_is_estab(new) && toytcp_state_is_estab(old))
+		TOYTCP_DEC_STATS(tn, TOYTCP_MIB_CURRESTAB);
+	if (new != TOYTCP_CLOSED)
+		return;
+	if (toytcp_state_is_estab(old))
+		TOYTCP_INC_STATS(tn, TOYTCP_MIB_ESTABRESETS);
+	else if (old == TOYTCP_SYN_SENT || old == TOYTCP_SYN_RECV)
+		TOYTCP_INC_STATS(tn, TOYTCP_MIB_ATTEMPTFAILS);
+}
+
+/**
+ * toytcp_conn_state_changed() - account for a change of conn->tcb.state
+ * @conn: the connection, locked
+ * @old: the state before
+ *
+ * Every state change comes through here, those the state machine makes in
+ * conn->tcb included: it fires the tracepoint and keeps the counters, and
+ * CLOSED ends the connection (toytcp_conn_done()). Called with conn->lock
+ * held.
+ */
+void toytcp_conn_state_changed(struct toytcp_conn *conn, enum toytcp_state old)
+{
+	enum toytcp_state new = conn->tcb.state;
+
+	if (new == old)
+		return;
+	trace_toytcp_set_state(conn, old, new);
+	toytcp_conn_count(conn->tn, old, new);
+	if (new == TOYTCP_CLOSED)
+		toytcp_conn_done(conn);
+}
+
+/**
+ * toytcp_conn_set_state() - move a connection to @state
+ * @conn: the connection, locked
+ * @state: the new state
+ */
+void toytcp_conn_set_state(struct toytcp_conn *conn, enum toytcp_state state)
+{
+	enum toytcp_state old = conn->tcb.state;
+
+	conn->tcb.state = state;
+	toytcp_conn_state_changed(conn, old);
+}
+
+/**
+ * toytcp_conn_done() - end a connection: out of the table, timer stopped
+ * @conn: the connection, locked
+ *
+ * The table's reference goes here; the connection is freed once an armed
+ * timer has let go of it too. Called with conn->lock held; idempotent.
+ */
+void toytcp_conn_done(struct toytcp_conn *conn)
+{
+	if (conn->dead)
+		return;
+	conn->dead = true;
+	conn->tcb.state = TOYTCP_CLOSED;
+	toytcp_table_remove(&conn->tn->table, conn);
+	toytcp_timer_stop(conn);
+	toytcp_conn_put(conn);
+}
+
+/**
+ * toytcp_conn_destroy() - end a connection from process context and wait
+ *                         until its timer is stopped for good
+ * @conn: the connection, unlocked, with a reference held by the caller
+ *
+ * For namespace teardown: nothing of the connection runs any more when this
+ * returns. Sends nothing to the peer.
+ */
+void toytcp_conn_destroy(struct toytcp_conn *conn)
+{
+	spin_lock_bh(&conn->lock);
+	if (!conn->dead)
+		toytcp_conn_set_state(conn, TOYTCP_CLOSED);
+	spin_unlock_bh(&conn->lock);
+	toytcp_timer_sync_stop(conn);
+}
+
+/**
+ * toytcp_conn_send_space() - the SEND call's bookkeeping: queue @len bytes
+ * @conn: the connection, locked
+ * @len: how many bytes the user sends
+ *
+ * Checks with the state machine that the state takes data, then makes
+ * room behind the bytes already queued. The caller copies the bytes there.
+ *
+ * Return: where to write the bytes, or ERR_PTR() of -ENOTCONN (the state
+ * takes no data), -ENOBUFS (past TOYTCP_SNDBUF_MAX) or -ENOMEM.
+ */
+u8 *toytcp_conn_send_space(struct toytcp_conn *conn, u32 len)
+{
+	u32 need = conn->tcb.snd_queued + len;
+	struct toytcp_verdict v;
+	u8 *buf;
+
+	if (need > TOYTCP_SNDBUF_MAX)
+		return ERR_PTR(-ENOBUFS);
+	toytcp_fsm_send(&conn->tcb, len, &v);
+	if (v.err)
+		return ERR_PTR(v.err);
+	if (need > conn->sndbuf_size) {
+		u32 size = max_t(u32, roundup_pow_of_two(need), 512);
+
+		buf = krealloc(conn->sndbuf, size, GFP_ATOMIC);
+		if (!buf) {
+			conn->tcb.snd_queued -= len;
+			return ERR_PTR(-ENOMEM);
+		}
+		conn->sndbuf = buf;
+		conn->sndbuf_size = size;
+	}
+	return conn->sndbuf + need - len;
+}
+
+/**
+ * toytcp_conn_ack_data() - the peer acknowledged the oldest @len bytes
+ * @conn: the connection, locked
+ * @len: bytes acknowledged (already taken out of conn->tcb.snd_queued)
+ */
+void toytcp_conn_ack_data(struct toytcp_conn *conn, u32 len)
+{
+	memmove(conn->sndbuf, conn->sndbuf + len, conn->tcb.snd_queued);
+	conn->tx_bytes += len;
+}
+
+/**
+ * toytcp_conn_cache_init() - the slab for connections, and the ISN secret
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int toytcp_conn_cache_init(void)
+{
+	get_random_bytes(&toytcp_isn_secret, sizeof(toytcp_isn_secret));
+	toytcp_conn_cache = KMEM_CACHE(toytcp_conn, 0);
+	return toytcp_conn_cache ? 0 : -ENOMEM;
+}
+
+/**
+ * toytcp_conn_cache_exit() - free the slab; every connection must be gone
+ *
+ * Waits for the RCU callbacks that free connections into it.
+ */
+void toytcp_conn_cache_exit(void)
+{
+	rcu_barrier();
+	kmem_cache_destroy(toytcp_conn_cache);
+}
+
+/**
+ * toytcp_table_flush() - end every connection in a table
+ * @table: the table of a namespace that no segment, timer or user call
+ *         reaches any more, but for timers already armed
+ *
+ * Process context. Each connection is closed without a word to its peer,
+ * and its timer is stopped and waited for; the table is empty afterwards.
+ */
+void toytcp_table_flush(struct toytcp_table *table)
+{
+	struct rhashtable_iter iter;
+	struct toytcp_conn *conn;
+
+	while (toytcp_table_count(table)) {
+		rhashtable_walk_enter(&table->ht, &iter);
+		rhashtable_walk_start(&iter);
+		while ((conn = rhashtable_walk_next(&iter))) {
+			if (IS_ERR(conn) || !refcount_inc_not_zero(&conn->refcnt))
+				continue;
+			rhashtable_walk_stop(&iter);
+			toytcp_conn_destroy(conn);
+			toytcp_conn_put(conn);
+			rhashtable_walk_start(&iter);
+		}
+		rhashtable_walk_stop(&iter);
+		rhashtable_walk_exit(&iter);
+	}
+}

@@ -1,0 +1,122 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The connection object and the per-namespace connection table.
+ */
+#ifndef _TOYTCP_CONN_H
+#define _TOYTCP_CONN_H
+
+#include <linux/hrtimer.h>
+#include <linux/refcount.h>
+#include <linux/rhashtable-types.h>
+#include <linux/spinlock.h>
+#include "fsm.h"
+
+/**
+ * struct toytcp_key - a connection's 4-tuple, the table's key
+ * @laddr: local address
+ * @raddr: remote address
+ * @lport: local port
+ * @rport: remote port
+ *
+ * Network byte order, no padding. A listener's key is 0.0.0.0:PORT with
+ * remote 0.0.0.0:0, which no connection can have.
+ */
+struct toytcp_key {
+	__be32 laddr;
+	__be32 raddr;
+	__be16 lport;
+	__be16 rport;
+};
+
+/* What the connection's one timer is armed for (see timers.c). */
+enum toytcp_timer_kind {
+	TOYTCP_TIMER_NONE,
+	TOYTCP_TIMER_KIND_RTX,
+	TOYTCP_TIMER_KIND_TIME_WAIT,
+	TOYTCP_TIMER_KIND_FIN_WAIT2,
+};
+
+struct toytcp_net;
+
+/**
+ * struct toytcp_conn - one connection, or a listener (tcb.state LISTEN)
+ * @node: in the namespace's table
+ * @key: the 4-tuple
+ * @tn: the namespace's toytcp state
+ * @refcnt: the table holds one reference, an armed timer another; a
+ *          future socket will hold a third
+ * @lock: protects everything below; taken with spin_lock_bh() (the timer
+ *        runs in softirq context)
+ * @dead: out of the table; the timer must not be armed again
+ * @echo: send back what arrives (from `listen PORT echo`)
+ * @tcb: the RFC 793 variables
+ * @sndbuf: the bytes of tcb.snd_queued, oldest (SND.UNA) first
+ * @sndbuf_size: room in @sndbuf
+ * @tx_bytes: bytes of data the peer acknowledged
+ * @rx_bytes: bytes of data taken in order
+ * @timer: the one timer; see timers.c
+ * @timer_kind: what @timer is armed for (TOYTCP_TIMER_NONE: nothing)
+ * @timer_ref: @timer holds a reference on the connection
+ * @rto_ms: the retransmission timeout now (doubles on each timeout)
+ * @retries: retransmissions since the last progress
+ * @rcu: frees the connection after a grace period
+ */
+struct toytcp_conn {
+	struct rhash_head node;
+	struct toytcp_key key;
+	struct toytcp_net *tn;
+	refcount_t refcnt;
+	spinlock_t lock;
+	bool dead;
+	bool echo;
+	struct toytcp_tcb tcb;
+	u8 *sndbuf;
+	u32 sndbuf_size;
+	u64 tx_bytes;
+	u64 rx_bytes;
+	struct hrtimer timer;
+	enum toytcp_timer_kind timer_kind;
+	bool timer_ref;
+	u32 rto_ms;
+	u8 retries;
+	struct rcu_head rcu;
+};
+
+/**
+ * struct toytcp_table - the connections (and listeners) of one namespace
+ * @ht: keyed by &struct toytcp_key; RCU lookups, per-bucket locks, resized
+ *      as it grows and shrinks, hashed with a per-table random seed
+ */
+struct toytcp_table {
+	struct rhashtable ht;
+};
+
+int toytcp_table_init(struct toytcp_table *table);
+void toytcp_table_destroy(struct toytcp_table *table);
+struct toytcp_conn *toytcp_table_lookup(struct toytcp_table *table,
+					const struct toytcp_key *key);
+struct toytcp_conn *toytcp_table_lookup_listener(struct toytcp_table *table,
+						 __be16 port);
+int toytcp_table_insert(struct toytcp_table *table, struct toytcp_conn *conn);
+void toytcp_table_remove(struct toytcp_table *table, struct toytcp_conn *conn);
+unsigned int toytcp_table_count(struct toytcp_table *table);
+void toytcp_table_flush(struct toytcp_table *table);
+
+struct toytcp_conn *toytcp_conn_alloc(struct toytcp_net *tn,
+				      const struct toytcp_key *key, gfp_t gfp);
+void toytcp_conn_put(struct toytcp_conn *conn);
+void toytcp_conn_state_changed(struct toytcp_conn *conn, enum toytcp_state old);
+void toytcp_conn_set_state(struct toytcp_conn *conn, enum toytcp_state state);
+void toytcp_conn_done(struct toytcp_conn *conn);
+void toytcp_conn_destroy(struct toytcp_conn *conn);
+u8 *toytcp_conn_send_space(struct toytcp_conn *conn, u32 len);
+void toytcp_conn_ack_data(struct toytcp_conn *conn, u32 len);
+u32 toytcp_conn_isn(const struct toytcp_key *key);
+
+int toytcp_conn_cache_init(void);
+void toytcp_conn_cache_exit(void);
+
+/* Most bytes one connection queues for sending (send and echo). */
+#define TOYTCP_SNDBUF_MAX	(256 * 1024)
+
+#endif /* _TOYTCP_CONN_H */

@@ -1,0 +1,706 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The state machine: RFC 793 §3.9 "Event Processing", step by step, as pure
+ * functions of (connection variables, event). Each step below carries the
+ * RFC's own words; the tables carry the transitions a learner looks for:
+ *
+ *   segment to no connection   toytcp_fsm_no_conn()   answer with RST
+ *   segment to a listener      toytcp_fsm_listen()    SYN -> SYN_RECV child
+ *   segment in SYN_SENT        toytcp_fsm_syn_sent()  SYN+ACK -> ESTABLISHED,
+ *                                                     SYN -> SYN_RECV
+ *   segment in any other state toytcp_fsm_segment()   steps 1..8 below
+ *   OPEN SEND CLOSE ABORT      toytcp_fsm_open() ...  the user calls
+ *
+ * RFC 9293 (which obsoletes 793) fixes one rule used here: SYN_RECV enters
+ * ESTABLISHED only on SND.UNA < SEG.ACK =< SND.NXT, an ACK of our SYN.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/errno.h>
+#include <linux/minmax.h>
+#include <linux/string.h>
+#include "fsm.h"
+
+static const char * const toytcp_state_names[__TOYTCP_STATE_MAX] = {
+	[TOYTCP_CLOSED]		= "CLOSED",
+	[TOYTCP_LISTEN]		= "LISTEN",
+	[TOYTCP_SYN_SENT]	= "SYN_SENT",
+	[TOYTCP_SYN_RECV]	= "SYN_RECV",
+	[TOYTCP_ESTABLISHED]	= "ESTABLISHED",
+	[TOYTCP_FIN_WAIT1]	= "FIN_WAIT1",
+	[TOYTCP_FIN_WAIT2]	= "FIN_WAIT2",
+	[TOYTCP_CLOSE_WAIT]	= "CLOSE_WAIT",
+	[TOYTCP_CLOSING]	= "CLOSING",
+	[TOYTCP_LAST_ACK]	= "LAST_ACK",
+	[TOYTCP_TIME_WAIT]	= "TIME_WAIT",
+};
+
+/**
+ * toytcp_state_name() - a state's name as netstat prints it
+ * @state: the state
+ *
+ * Return: the name; "?" for a value out of range.
+ */
+const char *toytcp_state_name(enum toytcp_state state)
+{
+	return state < __TOYTCP_STATE_MAX ? toytcp_state_names[state] : "?";
+}
+EXPORT_SYMBOL_IF_KUNIT(toytcp_state_name);
+
+/* "No transition": the event is an error in this state. */
+#define TOYTCP_NONE	__TOYTCP_STATE_MAX
+
+/*
+ * Fifth step, the ACK field, once our FIN is acknowledged (RFC 793 p.73):
+ *   FIN-WAIT-1 "if our FIN is now acknowledged then enter FIN-WAIT-2"
+ *   CLOSING    "if the ACK acknowledges our FIN then enter the TIME-WAIT
+ *              state, otherwise ignore the segment"
+ *   LAST-ACK   "if our FIN is now acknowledged, delete the TCB, enter the
+ *              CLOSED state, and return"
+ */
+static const u8 toytcp_fin_acked_next[__TOYTCP_STATE_MAX] = {
+	[TOYTCP_CLOSED]		= TOYTCP_NONE,
+	[TOYTCP_LISTEN]		= TOYTCP_NONE,
+	[TOYTCP_SYN_SENT]	= TOYTCP_NONE,
+	[TOYTCP_SYN_RECV]	= TOYTCP_NONE,
+	[TOYTCP_ESTABLISHED]	= TOYTCP_NONE,
+	[TOYTCP_FIN_WAIT1]	= TOYTCP_FIN_WAIT2,
+	[TOYTCP_FIN_WAIT2]	= TOYTCP_NONE,
+	[TOYTCP_CLOSE_WAIT]	= TOYTCP_NONE,
+	[TOYTCP_CLOSING]	= TOYTCP_TIME_WAIT,
+	[TOYTCP_LAST_ACK]	= TOYTCP_CLOSED,
+	[TOYTCP_TIME_WAIT]	= TOYTCP_NONE,
+};
+
+/*
+ * Eighth step, the FIN bit, for a FIN that arrives in order (RFC 793 p.75):
+ *   SYN-RECEIVED, ESTABLISHED  "Enter the CLOSE-WAIT state."
+ *   FIN-WAIT-1  "If our FIN has been ACKed (perhaps in this segment), then
+ *               enter TIME-WAIT ... otherwise enter the CLOSING state."
+ *               (An ACK of our FIN already took us to FIN-WAIT-2 in step 5.)
+ *   FIN-WAIT-2  "Enter the TIME-WAIT state."
+ *   CLOSE-WAIT, CLOSING, LAST-ACK  "Remain in the ... state."
+ *   TIME-WAIT   "Remain in the TIME-WAIT state. Restart the 2 MSL time-out."
+ */
+static const u8 toytcp_fin_rcvd_next[__TOYTCP_STATE_MAX] = {
+	[TOYTCP_CLOSED]		= TOYTCP_NONE,
+	[TOYTCP_LISTEN]		= TOYTCP_NONE,
+	[TOYTCP_SYN_SENT]	= TOYTCP_NONE,
+	[TOYTCP_SYN_RECV]	= TOYTCP_CLOSE_WAIT,
+	[TOYTCP_ESTABLISHED]	= TOYTCP_CLOSE_WAIT,
+	[TOYTCP_FIN_WAIT1]	= TOYTCP_CLOSING,
+	[TOYTCP_FIN_WAIT2]	= TOYTCP_TIME_WAIT,
+	[TOYTCP_CLOSE_WAIT]	= TOYTCP_CLOSE_WAIT,
+	[TOYTCP_CLOSING]	= TOYTCP_CLOSING,
+	[TOYTCP_LAST_ACK]	= TOYTCP_LAST_ACK,
+	[TOYTCP_TIME_WAIT]	= TOYTCP_TIME_WAIT,
+};
+
+/*
+ * The CLOSE call (RFC 793 p.60):
+ *   LISTEN, SYN-SENT  "Delete the TCB and enter CLOSED state"
+ *   SYN-RECEIVED, ESTABLISHED  queue a FIN "and enter FIN-WAIT-1 state"
+ *   CLOSE-WAIT  "Queue this request until all preceding SENDs have been
+ *               segmentized; then send a FIN segment, enter CLOSING state"
+ *               -- LAST-ACK, as RFC 1122 §4.2.2.20 corrects it
+ *   anything later  "error: connection closing"
+ */
+static const u8 toytcp_close_next[__TOYTCP_STATE_MAX] = {
+	[TOYTCP_CLOSED]		= TOYTCP_NONE,
+	[TOYTCP_LISTEN]		= TOYTCP_CLOSED,
+	[TOYTCP_SYN_SENT]	= TOYTCP_CLOSED,
+	[TOYTCP_SYN_RECV]	= TOYTCP_FIN_WAIT1,
+	[TOYTCP_ESTABLISHED]	= TOYTCP_FIN_WAIT1,
+	[TOYTCP_FIN_WAIT1]	= TOYTCP_NONE,
+	[TOYTCP_FIN_WAIT2]	= TOYTCP_NONE,
+	[TOYTCP_CLOSE_WAIT]	= TOYTCP_LAST_ACK,
+	[TOYTCP_CLOSING]	= TOYTCP_NONE,
+	[TOYTCP_LAST_ACK]	= TOYTCP_NONE,
+	[TOYTCP_TIME_WAIT]	= TOYTCP_NONE,
+};
+
+static void toytcp_reply(struct toytcp_verdict *v, u8 flags, u32 seq, u32 ack)
+{
+	v->reply.flags = flags;
+	v->reply.seq = seq;
+	v->reply.ack = ack;
+}
+
+/*
+ * The reset for a segment that belongs to no connection (RFC 793 p.36):
+ * "If the incoming segment has an ACK field, the reset takes its sequence
+ * number from the ACK field of the segment, otherwise the reset has
+ * sequence number zero and the ACK field is set to the sum of the sequence
+ * number and segment length of the incoming segment."
+ */
+static void toytcp_reply_reset(const struct toytcp_seg *seg,
+			       struct toytcp_verdict *v)
+{
+	if (seg->flags & TOYTCP_ACK)
+		toytcp_reply(v, TOYTCP_RST, seg->ack, 0);
+	else
+		toytcp_reply(v, TOYTCP_RST | TOYTCP_ACK, 0,
+			     seg->seq + toytcp_seg_seqlen(seg));
+}
+
+/**
+ * toytcp_fsm_no_conn() - a segment for which there is no connection
+ * @seg: the segment
+ * @v: the verdict: a reset, unless @seg is one ("RST is never answered")
+ *
+ * RFC 793 p.65, "If the state is CLOSED (i.e., TCB does not exist) then
+ * all data in the incoming segment is discarded. An incoming segment
+ * containing a RST is discarded. An incoming segment not containing a RST
+ * causes a RST to be sent in response."
+ */
+void toytcp_fsm_no_conn(const struct toytcp_seg *seg, struct toytcp_verdict *v)
+{
+	memset(v, 0, sizeof(*v));
+	if (!(seg->flags & TOYTCP_RST))
+		toytcp_reply_reset(seg, v);
+}
+EXPORT_SYMBOL_IF_KUNIT(toytcp_fsm_no_conn);
+
+/**
+ * toytcp_fsm_listen() - a segment for a listener
+ * @seg: the segment
+ * @iss: the initial sequence number a new connection would use
+ * @child: filled in, in SYN_RECV, when @seg opens a connection
+ * @v: the verdict: the SYN+ACK to send, or a reset, or nothing
+ *
+ * RFC 793 p.65, LISTEN: "first check for an RST: An incoming RST should be
+ * ignored. second check for an ACK: Any acknowledgment is bad if it
+ * arrives on a connection still in the LISTEN state. An acceptable reset
+ * segment should be formed for any arriving ACK-bearing segment. third
+ * check for a SYN: ... Set RCV.NXT to SEG.SEQ+1, IRS is set to SEG.SEQ ...
+ * ISS should be selected and a SYN segment sent of the form
+ * <SEQ=ISS><ACK=RCV.NXT><CTL=SYN,ACK>. SND.NXT is set to ISS+1 and SND.UNA
+ * to ISS. The connection state should be changed to SYN-RECEIVED."
+ * Data on a SYN is not taken: the SYN+ACK does not acknowledge it.
+ *
+ * Return: true when @child is a new connection.
+ */
+bool toytcp_fsm_listen(const struct toytcp_seg *seg, u32 iss,
+		       struct toytcp_tcb *child, struct toytcp_verdict *v)
+{
+	memset(v, 0, sizeof(*v));
+	if (seg->flags & TOYTCP_RST)
+		return false;
+	if (seg->flags & TOYTCP_ACK) {
+		toytcp_reply(v, TOYTCP_RST, seg->ack, 0);
+		return false;
+	}
+	if (!(seg->flags & TOYTCP_SYN))
+		return false;
+
+	memset(child, 0, sizeof(*child));
+	child->state = TOYTCP_SYN_RECV;
+	child->passive = true;
+	child->irs = seg->seq;
+	child->rcv_nxt = seg->seq + 1;
+	child->rcv_wnd = TOYTCP_RCV_WND;
+	child->iss = iss;
+	child->snd_una = iss;
+	child->snd_nxt = iss + 1;
+	child->snd_wnd = seg->wnd;
+	child->snd_wl1 = seg->seq;
+	toytcp_reply(v, TOYTCP_SYN | TOYTCP_ACK, iss, child->rcv_nxt);
+	return true;
+}
+EXPORT_SYMBOL_IF_KUNIT(toytcp_fsm_listen);
+
+/* SND.UNA moves up to @ack: count the bytes of the send queue it covers. */
+static void toytcp_fsm_advance_una(struct toytcp_tcb *tcb, u32 ack,
+				   struct toytcp_verdict *v)
+{
+	u32 acked = ack - tcb->snd_una;
+	u32 data;
+
+	if (tcb->snd_una == tcb->iss)
+		acked--;		/* our SYN */
+	data = min(acked, tcb->snd_queued);
+	tcb->snd_queued -= data;
+	v->data_acked += data;
+	tcb->snd_una = ack;
+	v->timer = TOYTCP_TIMER_RTX;
+}
+
+/*
+ * "If SND.WL1 < SEG.SEQ or (SND.WL1 = SEG.SEQ and SND.WL2 =< SEG.ACK), set
+ * SND.WND <- SEG.WND, set SND.WL1 <- SEG.SEQ, and set SND.WL2 <- SEG.ACK."
+ */
+static void toytcp_fsm_update_window(struct toytcp_tcb *tcb,
+				     const struct toytcp_seg *seg)
+{
+	if (toytcp_seq_lt(tcb->snd_wl1, seg->seq) ||
+	    (tcb->snd_wl1 == seg->seq && toytcp_seq_le(tcb->snd_wl2, seg->ack))) {
+		tcb->snd_wnd = seg->wnd;
+		tcb->snd_wl1 = seg->seq;
+		tcb->snd_wl2 = seg->ack;
+	}
+}
+
+/*
+ * SYN-SENT (RFC 793 p.66): "first check the ACK bit: If SEG.ACK =< ISS, or
+ * SEG.ACK > SND.NXT, send a reset (unless the RST bit is set, if so drop
+ * the segment and return) <SEQ=SEG.ACK><CTL=RST>. second check the RST
+ * bit: If the ACK was acceptable then signal the user "error: connection
+ * reset", drop the segment, enter CLOSED state. Otherwise drop the segment.
+ * fourth check the SYN bit: RCV.NXT is set to SEG.SEQ+1, IRS is set to
+ * SEG.SEQ. SND.UNA should be advanced to equal SEG.ACK (if there is an
+ * ACK). If SND.UNA > ISS (our SYN has been ACKed), change the connection
+ * state to ESTABLISHED, form an ACK segment <SEQ=SND.NXT><ACK=RCV.NXT>
+ * <CTL=ACK> and send it. Otherwise enter SYN-RECEIVED, form a SYN,ACK
+ * segment <SEQ=ISS><ACK=RCV.NXT><CTL=SYN,ACK> and send it. fifth, if
+ * neither of the SYN or RST bits is set then drop the segment and return."
+ */
+static void toytcp_fsm_syn_sent(struct toytcp_tcb *tcb,
+				const struct toytcp_seg *seg,
+				struct toytcp_verdict *v)
+{
+	bool ack = seg->flags & TOYTCP_ACK;
+
+	if (ack && (toytcp_seq_le(seg->ack, tcb->iss) ||
+		    toytcp_seq_lt(tcb->snd_nxt, seg->ack))) {
+		if (!(seg->flags & TOYTCP_RST))
+			toytcp_reply(v, TOYTCP_RST, seg->ack, 0);
+		return;
+	}
+	if (seg->flags & TOYTCP_RST) {
+		if (ack) {
+			tcb->state = TOYTCP_CLOSED;
+			v->reset = true;
+		}
+		return;
+	}
+	if (!(seg->flags & TOYTCP_SYN))
+		return;
+
+	tcb->irs = seg->seq;
+	tcb->rcv_nxt = seg->seq + 1;
+	tcb->snd_wnd = seg->wnd;
+	tcb->snd_wl1 = seg->seq;
+	if (ack) {
+		toytcp_fsm_advance_una(tcb, seg->ack, v);
+		tcb->snd_wl2 = seg->ack;
+	}
+	if (toytcp_seq_lt(tcb->iss, tcb->snd_una)) {
+		tcb->state = TOYTCP_ESTABLISHED;
+		toytcp_reply(v, TOYTCP_ACK, tcb->snd_nxt, tcb->rcv_nxt);
+	} else {
+		/* Simultaneous open: both SYNs crossed. */
+		tcb->state = TOYTCP_SYN_RECV;
+		toytcp_reply(v, TOYTCP_SYN | TOYTCP_ACK, tcb->iss, tcb->rcv_nxt);
+	}
+}
+
+/*
+ * First step, the sequence number (RFC 793 p.69): a segment is acceptable
+ * when some of it falls in the receive window.
+ *
+ *   SEG.LEN RCV.WND  test
+ *   0       0        SEG.SEQ = RCV.NXT
+ *   0       >0       RCV.NXT =< SEG.SEQ < RCV.NXT+RCV.WND
+ *   >0      0        not acceptable
+ *   >0      >0       RCV.NXT =< SEG.SEQ < RCV.NXT+RCV.WND
+ *                 or RCV.NXT =< SEG.SEQ+SEG.LEN-1 < RCV.NXT+RCV.WND
+ */
+static bool toytcp_in_window(const struct toytcp_tcb *tcb, u32 seq)
+{
+	return seq - tcb->rcv_nxt < tcb->rcv_wnd;
+}
+
+static bool toytcp_fsm_acceptable(const struct toytcp_tcb *tcb,
+				  const struct toytcp_seg *seg)
+{
+	u32 len = toytcp_seg_seqlen(seg);
+
+	if (!tcb->rcv_wnd)
+		return !len && seg->seq == tcb->rcv_nxt;
+	if (!len)
+		return toytcp_in_window(tcb, seg->seq);
+	return toytcp_in_window(tcb, seg->seq) ||
+	       toytcp_in_window(tcb, seg->seq + len - 1);
+}
+
+/*
+ * "If an incoming segment is not acceptable, an acknowledgment should be
+ * sent in reply (unless the RST bit is set, if so drop the segment and
+ * return) ... After sending the acknowledgment, drop the unacceptable
+ * segment and return." Two unacceptable segments get more than that:
+ *  - SYN-RECEIVED: the peer's SYN again means our SYN,ACK was lost; send
+ *    it again (what Linux does in tcp_check_req()).
+ *  - TIME-WAIT: "The only thing that can arrive in this state is a
+ *    retransmission of the remote FIN. Acknowledge it, and restart the
+ *    2 MSL timeout."
+ */
+static void toytcp_fsm_unacceptable(struct toytcp_tcb *tcb,
+				    const struct toytcp_seg *seg,
+				    struct toytcp_verdict *v)
+{
+	if (seg->flags & TOYTCP_RST)
+		return;
+	if (tcb->state == TOYTCP_SYN_RECV &&
+	    (seg->flags & (TOYTCP_SYN | TOYTCP_ACK)) == TOYTCP_SYN &&
+	    seg->seq == tcb->irs) {
+		toytcp_reply(v, TOYTCP_SYN | TOYTCP_ACK, tcb->iss, tcb->rcv_nxt);
+		return;
+	}
+	if (tcb->state == TOYTCP_TIME_WAIT && (seg->flags & TOYTCP_FIN) &&
+	    seg->seq + toytcp_seg_seqlen(seg) == tcb->rcv_nxt)
+		v->timer = TOYTCP_TIMER_TIME_WAIT;
+	toytcp_reply(v, TOYTCP_ACK, tcb->snd_nxt, tcb->rcv_nxt);
+}
+
+/*
+ * Fifth step, the ACK field (RFC 793 p.72). Returns false when the segment
+ * is to be dropped here.
+ *
+ * SYN-RECEIVED: "If SND.UNA < SEG.ACK =< SND.NXT then enter ESTABLISHED
+ * state and continue processing. If the segment acknowledgment is not
+ * acceptable, form a reset segment, <SEQ=SEG.ACK><CTL=RST> and send it."
+ * ESTABLISHED and later: "If SND.UNA < SEG.ACK =< SND.NXT then, set SND.UNA
+ * <- SEG.ACK ... If the ACK is a duplicate (SEG.ACK < SND.UNA), it can be
+ * ignored. If the ACK acks something not yet sent (SEG.ACK > SND.NXT) then
+ * send an ACK, drop the segment, and return."
+ */
+static bool toytcp_fsm_ack(struct toytcp_tcb *tcb, const struct toytcp_seg *seg,
+			   struct toytcp_verdict *v)
+{
+	u8 next;
+
+	if (tcb->state == TOYTCP_SYN_RECV) {
+		if (!toytcp_seq_lt(tcb->snd_una, seg->ack) ||
+		    toytcp_seq_lt(tcb->snd_nxt, seg->ack)) {
+			toytcp_reply(v, TOYTCP_RST, seg->ack, 0);
+			return false;
+		}
+		tcb->state = TOYTCP_ESTABLISHED;
+	}
+	if (toytcp_seq_lt(tcb->snd_nxt, seg->ack)) {
+		toytcp_reply(v, TOYTCP_ACK, tcb->snd_nxt, tcb->rcv_nxt);
+		return false;
+	}
+	if (toytcp_seq_lt(tcb->snd_una, seg->ack))
+		toytcp_fsm_advance_una(tcb, seg->ack, v);
+	if (toytcp_seq_le(tcb->snd_una, seg->ack))
+		toytcp_fsm_update_window(tcb, seg);
+
+	next = toytcp_fin_acked_next[tcb->state];
+	if (next != TOYTCP_NONE && tcb->fin_sent && tcb->snd_una == tcb->snd_nxt) {
+		tcb->state = next;
+		if (next == TOYTCP_FIN_WAIT2)
+			v->timer = TOYTCP_TIMER_FIN_WAIT2;
+		else if (next == TOYTCP_TIME_WAIT)
+			v->timer = TOYTCP_TIMER_TIME_WAIT;
+	}
+	return tcb->state != TOYTCP_CLOSED;
+}
+
+/*
+ * Seventh step, the segment text (RFC 793 p.74), in ESTABLISHED, FIN-WAIT-1
+ * and FIN-WAIT-2: "Once in the ESTABLISHED state, it is possible to deliver
+ * segment text ... Once the TCP takes responsibility for the data it
+ * advances RCV.NXT over the data accepted ... Send an acknowledgment of the
+ * form: <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>". Text is taken in order only:
+ * a segment that starts past RCV.NXT leaves a hole, so it is dropped and the
+ * ACK repeats RCV.NXT (a duplicate ACK). Returns false when the segment
+ * was out of order, so that its FIN is not taken either.
+ */
+static bool toytcp_fsm_text(struct toytcp_tcb *tcb, const struct toytcp_seg *seg,
+			    struct toytcp_verdict *v)
+{
+	u32 skip, len;
+
+	if (!seg->len)
+		return true;
+	toytcp_reply(v, TOYTCP_ACK, 0, 0);	/* numbers filled in at the end */
+	if (tcb->state != TOYTCP_ESTABLISHED && tcb->state != TOYTCP_FIN_WAIT1 &&
+	    tcb->state != TOYTCP_FIN_WAIT2)
+		return true;	/* "This should not occur, since a FIN has been received" */
+	if (toytcp_seq_lt(tcb->rcv_nxt, seg->seq))
+		return false;
+	skip = tcb->rcv_nxt - seg->seq;
+	if (skip >= seg->len)
+		return true;	/* all of it seen before */
+	len = min(seg->len - skip, tcb->rcv_wnd);
+	v->data_skip = skip;
+	v->data_len = len;
+	tcb->rcv_nxt += len;
+	return len == seg->len - skip;
+}
+
+/**
+ * toytcp_fsm_segment() - a segment for a connection past SYN_SENT, or in it
+ * @tcb: the connection's variables, updated
+ * @seg: the segment
+ * @v: the verdict
+ *
+ * RFC 793 p.69-76, "Otherwise": the eight checks in the RFC's order (the
+ * third, security and precedence, does not apply).
+ */
+void toytcp_fsm_segment(struct toytcp_tcb *tcb, const struct toytcp_seg *seg,
+			struct toytcp_verdict *v)
+{
+	u8 next;
+
+	memset(v, 0, sizeof(*v));
+	switch (tcb->state) {
+	case TOYTCP_CLOSED:
+	case TOYTCP_LISTEN:
+		toytcp_fsm_no_conn(seg, v);
+		return;
+	case TOYTCP_SYN_SENT:
+		toytcp_fsm_syn_sent(tcb, seg, v);
+		return;
+	default:
+		break;
+	}
+
+	/* first, check sequence number */
+	if (!toytcp_fsm_acceptable(tcb, seg)) {
+		toytcp_fsm_unacceptable(tcb, seg, v);
+		return;
+	}
+	/*
+	 * second, check the RST bit: in every state here, "enter the CLOSED
+	 * state, delete the TCB, and return" (SYN-RECEIVED from a passive
+	 * OPEN returns to LISTEN: the listener was never left).
+	 */
+	if (seg->flags & TOYTCP_RST) {
+		tcb->state = TOYTCP_CLOSED;
+		v->reset = true;
+		return;
+	}
+	/*
+	 * fourth, check the SYN bit: "If the SYN is in the window it is an
+	 * error, send a reset ... enter the CLOSED state".
+	 */
+	if (seg->flags & TOYTCP_SYN) {
+		toytcp_reply_reset(seg, v);
+		tcb->state = TOYTCP_CLOSED;
+		v->reset = true;
+		return;
+	}
+	/* fifth, check the ACK field: "if the ACK bit is off drop the segment" */
+	if (!(seg->flags & TOYTCP_ACK) || !toytcp_fsm_ack(tcb, seg, v))
+		return;
+	/* sixth, the URG bit: not used. seventh, the segment text. */
+	if (!toytcp_fsm_text(tcb, seg, v))
+		goto ack;
+	/* eighth, check the FIN bit, for a FIN in order */
+	next = toytcp_fin_rcvd_next[tcb->state];
+	if ((seg->flags & TOYTCP_FIN) && next != TOYTCP_NONE &&
+	    seg->seq + seg->len == tcb->rcv_nxt) {
+		tcb->rcv_nxt++;
+		toytcp_reply(v, TOYTCP_ACK, 0, 0);
+		if (next == TOYTCP_TIME_WAIT)
+			v->timer = TOYTCP_TIMER_TIME_WAIT;
+		tcb->state = next;
+	}
+ack:
+	if (v->reply.flags == TOYTCP_ACK) {
+		v->reply.seq = tcb->snd_nxt;
+		v->reply.ack = tcb->rcv_nxt;
+	}
+}
+EXPORT_SYMBOL_IF_KUNIT(toytcp_fsm_segment);
+
+/**
+ * toytcp_fsm_open() - the active OPEN call
+ * @tcb: a fresh connection's variables
+ * @iss: its initial sequence number
+ * @v: the verdict: the SYN to send
+ *
+ * RFC 793 p.54: "A SYN segment of the form <SEQ=ISS><CTL=SYN> is sent. Set
+ * SND.UNA to ISS, SND.NXT to ISS+1, enter SYN-SENT state".
+ */
+void toytcp_fsm_open(struct toytcp_tcb *tcb, u32 iss, struct toytcp_verdict *v)
+{
+	memset(v, 0, sizeof(*v));
+	memset(tcb, 0, sizeof(*tcb));
+	tcb->state = TOYTCP_SYN_SENT;
+	tcb->iss = iss;
+	tcb->snd_una = iss;
+	tcb->snd_nxt = iss + 1;
+	tcb->rcv_wnd = TOYTCP_RCV_WND;
+	toytcp_reply(v, TOYTCP_SYN, iss, 0);
+}
+EXPORT_SYMBOL_IF_KUNIT(toytcp_fsm_open);
+
+/**
+ * toytcp_fsm_send() - the SEND call: queue @len bytes
+ * @tcb: the connection's variables
+ * @len: bytes the user queues
+ * @v: the verdict; @v->err is -ENOTCONN once the user has closed, or in a
+ *     state that takes no data ("error: connection closing")
+ *
+ * Data queued in SYN_SENT or SYN_RECV goes out once ESTABLISHED.
+ */
+void toytcp_fsm_send(struct toytcp_tcb *tcb, u32 len, struct toytcp_verdict *v)
+{
+	memset(v, 0, sizeof(*v));
+	switch (tcb->state) {
+	case TOYTCP_SYN_SENT:
+	case TOYTCP_SYN_RECV:
+	case TOYTCP_ESTABLISHED:
+	case TOYTCP_CLOSE_WAIT:
+		if (!tcb->fin_queued) {
+			tcb->snd_queued += len;
+			return;
+		}
+		fallthrough;
+	default:
+		v->err = -ENOTCONN;
+	}
+}
+EXPORT_SYMBOL_IF_KUNIT(toytcp_fsm_send);
+
+/**
+ * toytcp_fsm_close() - the CLOSE call
+ * @tcb: the connection's variables
+ * @v: the verdict; @v->err is -ENOTCONN when already closing
+ *
+ * The FIN itself goes out through toytcp_fsm_output(), after the data
+ * queued before it.
+ */
+void toytcp_fsm_close(struct toytcp_tcb *tcb, struct toytcp_verdict *v)
+{
+	u8 next = toytcp_close_next[tcb->state];
+
+	memset(v, 0, sizeof(*v));
+	if (next == TOYTCP_NONE) {
+		v->err = -ENOTCONN;
+		return;
+	}
+	if (next != TOYTCP_CLOSED)
+		tcb->fin_queued = true;
+	tcb->state = next;
+}
+EXPORT_SYMBOL_IF_KUNIT(toytcp_fsm_close);
+
+/**
+ * toytcp_fsm_abort() - the ABORT call
+ * @tcb: the connection's variables
+ * @v: the verdict: the reset to send, if any
+ *
+ * RFC 793 p.62: LISTEN, SYN-SENT: delete the TCB. SYN-RECEIVED,
+ * ESTABLISHED, FIN-WAIT-1, FIN-WAIT-2, CLOSE-WAIT: "Send a reset segment:
+ * <SEQ=SND.NXT><CTL=RST>" and delete the TCB. CLOSING, LAST-ACK, TIME-WAIT:
+ * "respond with "ok" and delete the TCB", no reset.
+ */
+void toytcp_fsm_abort(struct toytcp_tcb *tcb, struct toytcp_verdict *v)
+{
+	memset(v, 0, sizeof(*v));
+	switch (tcb->state) {
+	case TOYTCP_SYN_RECV:
+	case TOYTCP_ESTABLISHED:
+	case TOYTCP_FIN_WAIT1:
+	case TOYTCP_FIN_WAIT2:
+	case TOYTCP_CLOSE_WAIT:
+		toytcp_reply(v, TOYTCP_RST, tcb->snd_nxt, 0);
+		break;
+	default:
+		break;
+	}
+	tcb->state = TOYTCP_CLOSED;
+}
+EXPORT_SYMBOL_IF_KUNIT(toytcp_fsm_abort);
+
+/* States in which queued data and the FIN after it go out. */
+static bool toytcp_fsm_may_send(const struct toytcp_tcb *tcb)
+{
+	switch (tcb->state) {
+	case TOYTCP_ESTABLISHED:
+	case TOYTCP_CLOSE_WAIT:
+	case TOYTCP_FIN_WAIT1:
+	case TOYTCP_LAST_ACK:
+		/* Not before our SYN is acknowledged (CLOSE in SYN_RECV). */
+		return !tcb->fin_sent && tcb->snd_una != tcb->iss;
+	default:
+		return false;
+	}
+}
+
+static bool toytcp_fsm_segmentize(struct toytcp_tcb *tcb, u32 mss, u32 room,
+				  struct toytcp_out *out)
+{
+	u32 unsent, len;
+	bool fin;
+
+	if (!toytcp_fsm_may_send(tcb))
+		return false;
+	unsent = tcb->snd_queued - (tcb->snd_nxt - tcb->snd_una);
+	len = min3(unsent, mss, room);
+	fin = tcb->fin_queued && len == unsent;
+	if (!len && !fin)
+		return false;
+
+	out->seq = tcb->snd_nxt;
+	out->len = len;
+	out->flags = TOYTCP_ACK | (len && len == unsent ? TOYTCP_PSH : 0) |
+		     (fin ? TOYTCP_FIN : 0);
+	tcb->snd_nxt += len + fin;
+	tcb->fin_sent = fin;
+	return true;
+}
+
+/**
+ * toytcp_fsm_output() - the next new segment to send, if any
+ * @tcb: the connection's variables; SND.NXT advances over what is sent
+ * @mss: the largest payload of one segment
+ * @out: the segment
+ *
+ * Queued data goes out up to the peer's window (SND.UNA + SND.WND), in
+ * segments of at most @mss bytes; after the last of it, the FIN if the
+ * user closed. Call it until it returns false.
+ *
+ * Return: true when @out is a segment to send.
+ */
+bool toytcp_fsm_output(struct toytcp_tcb *tcb, u32 mss, struct toytcp_out *out)
+{
+	s32 room = tcb->snd_una + tcb->snd_wnd - tcb->snd_nxt;
+
+	return toytcp_fsm_segmentize(tcb, mss, max(room, 0), out);
+}
+EXPORT_SYMBOL_IF_KUNIT(toytcp_fsm_output);
+
+/**
+ * toytcp_fsm_retransmit() - what a retransmission timeout sends again
+ * @tcb: the connection's variables; SND.NXT moves only for a window probe
+ * @mss: the largest payload of one segment
+ * @out: the segment
+ *
+ * SYN_SENT: the SYN. SYN_RECV: the SYN,ACK. Otherwise the oldest
+ * unacknowledged segment: up to @mss bytes from SND.UNA, with the FIN if
+ * it was sent and fits. With nothing outstanding but data held back by a
+ * zero window, a one-byte window probe (RFC 1122 §4.2.2.17).
+ *
+ * Return: true when @out is a segment to send.
+ */
+bool toytcp_fsm_retransmit(struct toytcp_tcb *tcb, u32 mss,
+			   struct toytcp_out *out)
+{
+	u32 data, len;
+	bool fin;
+
+	switch (tcb->state) {
+	case TOYTCP_SYN_SENT:
+		*out = (struct toytcp_out){ tcb->iss, 0, TOYTCP_SYN };
+		return true;
+	case TOYTCP_SYN_RECV:
+		*out = (struct toytcp_out){ tcb->iss, 0, TOYTCP_SYN | TOYTCP_ACK };
+		return true;
+	default:
+		break;
+	}
+	if (!toytcp_fsm_outstanding(tcb))
+		return toytcp_fsm_segmentize(tcb, 1, 1, out);
+	data = tcb->snd_nxt - tcb->snd_una - tcb->fin_sent;
+	len = min(data, mss);
+	fin = tcb->fin_sent && len == data;
+	*out = (struct toytcp_out){ tcb->snd_una, len,
+		TOYTCP_ACK | (len ? TOYTCP_PSH : 0) | (fin ? TOYTCP_FIN : 0) };
+	return true;
+}
+EXPORT_SYMBOL_IF_KUNIT(toytcp_fsm_retransmit);

@@ -1,0 +1,133 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The state machine of RFC 793 §3.9 as pure decisions: given a connection's
+ * variables and an event (a segment, a user call, a timeout), update the
+ * variables and say what to send and what to do with the timer. No skb, no
+ * lock, no timer is touched here; the caller (input.c, user.c, timers.c)
+ * acts on the verdict. That is what lets KUnit walk every state.
+ */
+#ifndef _TOYTCP_FSM_H
+#define _TOYTCP_FSM_H
+
+#include "toytcp.h"
+#include "wire.h"
+
+/* The window toytcp advertises: it takes in whatever arrives in order. */
+#define TOYTCP_RCV_WND		65535
+
+/**
+ * struct toytcp_tcb - the variables of RFC 793 §3.2 for one connection
+ * @state: where the connection is
+ * @passive: opened from a listener (a reset in SYN_RECV ends only this
+ *           child; the listener stays)
+ * @fin_queued: the user closed: a FIN follows the queued data
+ * @fin_sent: that FIN has been sent; it is the last sequence number sent,
+ *            so it is acknowledged once SND.UNA reaches SND.NXT
+ * @iss: initial send sequence number
+ * @irs: initial receive sequence number
+ * @snd_una: oldest unacknowledged sequence number
+ * @snd_nxt: next sequence number to send
+ * @snd_wnd: the peer's window
+ * @snd_wl1: SEG.SEQ of the segment that last updated the window
+ * @snd_wl2: SEG.ACK of the segment that last updated the window
+ * @snd_queued: bytes the user queued that the peer has not acknowledged;
+ *              the first of them has sequence number SND.UNA once the SYN
+ *              is acknowledged
+ * @rcv_nxt: next sequence number expected
+ * @rcv_wnd: window advertised
+ */
+struct toytcp_tcb {
+	enum toytcp_state state;
+	bool passive;
+	bool fin_queued;
+	bool fin_sent;
+	u32 iss;
+	u32 irs;
+	u32 snd_una;
+	u32 snd_nxt;
+	u32 snd_wnd;
+	u32 snd_wl1;
+	u32 snd_wl2;
+	u32 snd_queued;
+	u32 rcv_nxt;
+	u32 rcv_wnd;
+};
+
+/**
+ * struct toytcp_reply - a control segment to send: <SEQ=seq><ACK=ack><CTL=flags>
+ * @flags: control bits; 0 means send nothing
+ * @seq: sequence number
+ * @ack: acknowledgment number, when @flags has TOYTCP_ACK
+ */
+struct toytcp_reply {
+	u8 flags;
+	u32 seq;
+	u32 ack;
+};
+
+/* What the caller does with the connection's timer after an event. */
+enum toytcp_timer_op {
+	TOYTCP_TIMER_KEEP,	/* leave it as it is */
+	TOYTCP_TIMER_RTX,	/* new data was acknowledged: restart the
+				 * retransmission timer from the initial RTO */
+	TOYTCP_TIMER_TIME_WAIT,	/* (re)start the 2*MSL timer */
+	TOYTCP_TIMER_FIN_WAIT2,	/* start the FIN_WAIT2 timeout */
+};
+
+/**
+ * struct toytcp_verdict - what an event asks of the caller
+ * @reply: a control segment to send now (after @tcb is updated)
+ * @timer: what to do with the timer
+ * @data_skip: accepted payload starts this many bytes into the segment's
+ * @data_len: bytes of payload accepted, in order (0: none)
+ * @data_acked: bytes of the send queue the peer acknowledged: drop them
+ * @reset: the connection was reset (by the peer, or refused)
+ * @err: for user calls, the errno to return (0: done)
+ */
+struct toytcp_verdict {
+	struct toytcp_reply reply;
+	enum toytcp_timer_op timer;
+	u32 data_skip;
+	u32 data_len;
+	u32 data_acked;
+	bool reset;
+	int err;
+};
+
+/**
+ * struct toytcp_out - a segment the output engine decided to send
+ * @seq: its sequence number
+ * @len: payload bytes, taken from the send queue at offset @seq - SND.UNA
+ * @flags: control bits (always ACK; FIN on the last)
+ */
+struct toytcp_out {
+	u32 seq;
+	u32 len;
+	u8 flags;
+};
+
+/* Segment arrives (RFC 793 p.65-76). */
+void toytcp_fsm_no_conn(const struct toytcp_seg *seg, struct toytcp_verdict *v);
+bool toytcp_fsm_listen(const struct toytcp_seg *seg, u32 iss,
+		       struct toytcp_tcb *child, struct toytcp_verdict *v);
+void toytcp_fsm_segment(struct toytcp_tcb *tcb, const struct toytcp_seg *seg,
+			struct toytcp_verdict *v);
+
+/* User calls (RFC 793 p.54-64). */
+void toytcp_fsm_open(struct toytcp_tcb *tcb, u32 iss, struct toytcp_verdict *v);
+void toytcp_fsm_send(struct toytcp_tcb *tcb, u32 len, struct toytcp_verdict *v);
+void toytcp_fsm_close(struct toytcp_tcb *tcb, struct toytcp_verdict *v);
+void toytcp_fsm_abort(struct toytcp_tcb *tcb, struct toytcp_verdict *v);
+
+/* Sending: the next new segment, and what a retransmission timeout resends. */
+bool toytcp_fsm_output(struct toytcp_tcb *tcb, u32 mss, struct toytcp_out *out);
+bool toytcp_fsm_retransmit(struct toytcp_tcb *tcb, u32 mss,
+			   struct toytcp_out *out);
+
+/* Something sent is not yet acknowledged: the retransmission timer runs. */
+static inline bool toytcp_fsm_outstanding(const struct toytcp_tcb *tcb)
+{
+	return tcb->snd_una != tcb->snd_nxt;
+}
+
+#endif /* _TOYTCP_FSM_H */

@@ -1,0 +1,181 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Output: build segments and hand them to IP.
+ *
+ * Segments of a connection are built under its lock (the payload comes from
+ * its send queue) into a local queue, and sent with toytcp_output_xmit()
+ * once the lock is dropped. Each goes through a route lookup and
+ * ip_local_out(), so netfilter's LOCAL_OUT and POSTROUTING hooks, netem and
+ * tcpdump all see it like any locally generated packet.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/ip.h>
+#include <linux/skbuff.h>
+#include <net/ip.h>
+#include <net/route.h>
+#include "conn.h"
+#include "netns.h"
+#include "output.h"
+#include "params.h"
+#include "stats.h"
+#include "toytcp.h"
+#include "wire.h"
+
+/*
+ * One segment from @saddr:@sport to @daddr:@dport, ready for
+ * ip_local_out(), or NULL when there is no route or no memory.
+ */
+static struct sk_buff *toytcp_output_build(struct net *net, __be32 saddr,
+					   __be32 daddr, __be16 sport,
+					   __be16 dport, u32 seq, u32 ack,
+					   u8 flags, u16 wnd, const void *data,
+					   u32 len)
+{
+	struct flowi4 fl4 = {
+		.daddr = daddr,
+		.saddr = saddr,
+		.flowi4_proto = TOYTCP_IPPROTO,
+	};
+	struct sk_buff *skb;
+	struct iphdr *iph;
+	struct rtable *rt;
+	void *th;
+
+	rt = ip_route_output_key(net, &fl4);
+	if (IS_ERR(rt))
+		return NULL;
+	skb = alloc_skb(MAX_HEADER + sizeof(*iph) + TOYTCP_HDR_LEN + len, GFP_ATOMIC);
+	if (!skb) {
+		ip_rt_put(rt);
+		return NULL;
+	}
+	skb_reserve(skb, MAX_HEADER + sizeof(*iph));
+	th = skb_put(skb, TOYTCP_HDR_LEN + len);
+	if (len)
+		memcpy(th + TOYTCP_HDR_LEN, data, len);
+	toytcp_wire_fill(th, TOYTCP_HDR_LEN + len, saddr, daddr, sport, dport,
+			 seq, ack, flags, wnd);
+	skb_reset_transport_header(skb);
+
+	iph = skb_push(skb, sizeof(*iph));
+	skb_reset_network_header(skb);
+	iph->version = 4;
+	iph->ihl = sizeof(*iph) / 4;
+	iph->tos = 0;
+	iph->frag_off = htons(IP_DF);
+	iph->ttl = ip4_dst_hoplimit(&rt->dst);
+	iph->protocol = TOYTCP_IPPROTO;
+	iph->saddr = saddr;
+	iph->daddr = daddr;
+	skb->protocol = htons(ETH_P_IP);
+	skb_dst_set(skb, &rt->dst);
+	ip_select_ident(net, skb, NULL);	/* tot_len, check: ip_local_out() */
+	return skb;
+}
+
+/* One segment of @conn, queued on @q. */
+static void toytcp_output_queue(struct toytcp_conn *conn, u32 seq, u32 ack,
+				u8 flags, const void *data, u32 len,
+				struct sk_buff_head *q)
+{
+	const struct toytcp_key *key = &conn->key;
+	struct sk_buff *skb;
+
+	skb = toytcp_output_build(conn->tn->net, key->laddr, key->raddr,
+				  key->lport, key->rport, seq, ack, flags,
+				  conn->tcb.rcv_wnd, data, len);
+	if (skb)
+		__skb_queue_tail(q, skb);
+}
+
+/**
+ * toytcp_output_queue_out() - queue a segment the output engine chose
+ * @conn: the connection, locked
+ * @out: the segment; its payload comes from the send queue
+ * @q: where to queue it for toytcp_output_xmit()
+ *
+ * Every such segment carries ACK = RCV.NXT.
+ */
+void toytcp_output_queue_out(struct toytcp_conn *conn,
+			     const struct toytcp_out *out, struct sk_buff_head *q)
+{
+	const u8 *data = conn->sndbuf + (out->seq - conn->tcb.snd_una);
+
+	toytcp_output_queue(conn, out->seq, conn->tcb.rcv_nxt, out->flags,
+			    out->len ? data : NULL, out->len, q);
+}
+
+/**
+ * toytcp_output_queue_reply() - queue a control segment of a verdict
+ * @conn: the connection, locked
+ * @reply: the segment; nothing when its flags are 0
+ * @q: where to queue it for toytcp_output_xmit()
+ */
+void toytcp_output_queue_reply(struct toytcp_conn *conn,
+			       const struct toytcp_reply *reply,
+			       struct sk_buff_head *q)
+{
+	if (reply->flags)
+		toytcp_output_queue(conn, reply->seq, reply->ack, reply->flags,
+				    NULL, 0, q);
+}
+
+/**
+ * toytcp_output_queue_data() - queue every new segment the window allows
+ * @conn: the connection, locked
+ * @q: where to queue them for toytcp_output_xmit()
+ */
+void toytcp_output_queue_data(struct toytcp_conn *conn, struct sk_buff_head *q)
+{
+	u32 mss = READ_ONCE(toytcp_mss);
+	struct toytcp_out out;
+
+	while (toytcp_fsm_output(&conn->tcb, mss, &out))
+		toytcp_output_queue_out(conn, &out, q);
+}
+
+/**
+ * toytcp_output_reset() - answer a segment that has no connection
+ * @tn: the namespace it arrived in
+ * @seg: the segment
+ * @reply: the reset toytcp_fsm_no_conn() or toytcp_fsm_listen() formed
+ */
+void toytcp_output_reset(struct toytcp_net *tn, const struct toytcp_seg *seg,
+			 const struct toytcp_reply *reply)
+{
+	struct sk_buff_head q;
+	struct sk_buff *skb;
+
+	if (!reply->flags)
+		return;
+	skb = toytcp_output_build(tn->net, seg->daddr, seg->saddr, seg->dport,
+				  seg->sport, reply->seq, reply->ack,
+				  reply->flags, 0, NULL, 0);
+	if (!skb)
+		return;
+	__skb_queue_head_init(&q);
+	__skb_queue_tail(&q, skb);
+	toytcp_output_xmit(tn, &q);
+}
+
+/**
+ * toytcp_output_xmit() - send queued segments
+ * @tn: the namespace
+ * @q: the segments; emptied
+ *
+ * Call without any connection's lock held.
+ */
+void toytcp_output_xmit(struct toytcp_net *tn, struct sk_buff_head *q)
+{
+	struct sk_buff *skb;
+
+	while ((skb = __skb_dequeue(q))) {
+		const struct toytcp_hdr *th = (void *)skb_transport_header(skb);
+
+		TOYTCP_INC_STATS(tn, TOYTCP_MIB_OUTSEGS);
+		if (th->flags & TOYTCP_RST)
+			TOYTCP_INC_STATS(tn, TOYTCP_MIB_OUTRSTS);
+		ip_local_out(tn->net, NULL, skb);
+	}
+}

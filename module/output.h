@@ -1,0 +1,25 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef _TOYTCP_OUTPUT_H
+#define _TOYTCP_OUTPUT_H
+
+#include <linux/types.h>
+
+struct sk_buff;
+struct sk_buff_head;
+struct toytcp_conn;
+struct toytcp_net;
+struct toytcp_out;
+struct toytcp_reply;
+struct toytcp_seg;
+
+void toytcp_output_queue_out(struct toytcp_conn *conn,
+			     const struct toytcp_out *out, struct sk_buff_head *q);
+void toytcp_output_queue_reply(struct toytcp_conn *conn,
+			       const struct toytcp_reply *reply,
+			       struct sk_buff_head *q);
+void toytcp_output_queue_data(struct toytcp_conn *conn, struct sk_buff_head *q);
+void toytcp_output_reset(struct toytcp_net *tn, const struct toytcp_seg *seg,
+			 const struct toytcp_reply *reply);
+void toytcp_output_xmit(struct toytcp_net *tn, struct sk_buff_head *q);
+
+#endif /* _TOYTCP_OUTPUT_H */

@@ -1,0 +1,20 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef _TOYTCP_TIMERS_H
+#define _TOYTCP_TIMERS_H
+
+#include "fsm.h"
+
+struct toytcp_conn;
+struct sk_buff_head;
+
+void toytcp_timer_init(struct toytcp_conn *conn);
+void toytcp_timer_stop(struct toytcp_conn *conn);
+void toytcp_timer_sync_stop(struct toytcp_conn *conn);
+void toytcp_timers_after_event(struct toytcp_conn *conn, enum toytcp_timer_op op);
+s64 toytcp_timer_remaining_ms(struct toytcp_conn *conn);
+const char *toytcp_timer_name(struct toytcp_conn *conn);
+
+/* Retransmission timeouts never grow past this. */
+#define TOYTCP_RTO_MAX_MS	60000
+
+#endif /* _TOYTCP_TIMERS_H */

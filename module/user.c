@@ -1,0 +1,252 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The user calls of RFC 793 §3.8: OPEN (passive: listen, active: connect),
+ * SEND, CLOSE and ABORT. toytcp plays the local application only when told
+ * to: /proc/toytcp/ctl calls these today, a socket will tomorrow.
+ *
+ * Each call finds its connection, lets the state machine decide under the
+ * connection's lock, and sends what it asked for after unlocking.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/random.h>
+#include <linux/skbuff.h>
+#include <net/route.h>
+#include "netns.h"
+#include "output.h"
+#include "stats.h"
+#include "timers.h"
+#include "toytcp.h"
+#include "user.h"
+
+/* Ephemeral ports, as Linux's default ip_local_port_range. */
+#define TOYTCP_EPHEMERAL_LOW	32768
+#define TOYTCP_EPHEMERAL_HIGH	60999
+
+/**
+ * toytcp_user_listen() - passive OPEN on a port, any local address
+ * @tn: the namespace
+ * @port: the port
+ * @echo: connections accepted here send back what they receive
+ *
+ * Return: 0, -EADDRINUSE when the port already listens, or -ENOMEM.
+ */
+int toytcp_user_listen(struct toytcp_net *tn, __be16 port, bool echo)
+{
+	struct toytcp_key key = { .lport = port };
+	struct toytcp_conn *lst;
+	int ret;
+
+	lst = toytcp_conn_alloc(tn, &key, GFP_KERNEL);
+	if (!lst)
+		return -ENOMEM;
+	lst->echo = echo;
+	spin_lock_bh(&lst->lock);
+	ret = toytcp_table_insert(&tn->table, lst);
+	if (!ret)
+		toytcp_conn_set_state(lst, TOYTCP_LISTEN);
+	spin_unlock_bh(&lst->lock);
+	if (ret)
+		toytcp_conn_put(lst);
+	return ret;
+}
+
+/* The local address a packet to @daddr leaves from. */
+static int toytcp_user_source(struct toytcp_net *tn, __be32 daddr, __be32 *saddr)
+{
+	struct flowi4 fl4 = { .daddr = daddr, .flowi4_proto = TOYTCP_IPPROTO };
+	struct rtable *rt;
+
+	rt = ip_route_output_key(tn->net, &fl4);
+	if (IS_ERR(rt))
+		return PTR_ERR(rt);
+	*saddr = fl4.saddr;
+	ip_rt_put(rt);
+	return 0;
+}
+
+/* Insert @conn under its port, or under a free ephemeral one when it is 0. */
+static int toytcp_user_bind(struct toytcp_net *tn, struct toytcp_conn *conn)
+{
+	u32 range = TOYTCP_EPHEMERAL_HIGH - TOYTCP_EPHEMERAL_LOW + 1;
+	u32 i, start;
+	int ret;
+
+	if (conn->key.lport)
+		return toytcp_table_insert(&tn->table, conn);
+	start = get_random_u32_below(range);
+	for (i = 0; i < range; i++) {
+		conn->key.lport = htons(TOYTCP_EPHEMERAL_LOW + (start + i) % range);
+		ret = toytcp_table_insert(&tn->table, conn);
+		if (ret != -EADDRINUSE)
+			return ret;
+	}
+	return -EADDRINUSE;
+}
+
+/**
+ * toytcp_user_connect() - active OPEN
+ * @tn: the namespace
+ * @daddr: the peer's address
+ * @dport: the peer's port
+ * @sport: the local port, or 0 for an ephemeral one
+ *
+ * The local address is the one routing picks for @daddr.
+ *
+ * Return: 0, -EADDRINUSE when the 4-tuple is in use, a routing error such
+ * as -ENETUNREACH, or -ENOMEM.
+ */
+int toytcp_user_connect(struct toytcp_net *tn, __be32 daddr, __be16 dport,
+			__be16 sport)
+{
+	struct toytcp_key key = { .raddr = daddr, .lport = sport, .rport = dport };
+	struct toytcp_conn *conn;
+	struct toytcp_verdict v;
+	struct sk_buff_head q;
+	int ret;
+
+	ret = toytcp_user_source(tn, daddr, &key.laddr);
+	if (ret)
+		return ret;
+	conn = toytcp_conn_alloc(tn, &key, GFP_KERNEL);
+	if (!conn)
+		return -ENOMEM;
+
+	__skb_queue_head_init(&q);
+	spin_lock_bh(&conn->lock);
+	ret = toytcp_user_bind(tn, conn);
+	if (ret) {
+		spin_unlock_bh(&conn->lock);
+		toytcp_conn_put(conn);
+		return ret;
+	}
+	toytcp_fsm_open(&conn->tcb, toytcp_conn_isn(&conn->key), &v);
+	conn->tcb.state = TOYTCP_CLOSED;
+	TOYTCP_INC_STATS(tn, TOYTCP_MIB_ACTIVEOPENS);
+	toytcp_conn_set_state(conn, TOYTCP_SYN_SENT);
+	toytcp_output_queue_reply(conn, &v.reply, &q);
+	toytcp_timers_after_event(conn, TOYTCP_TIMER_KEEP);
+	spin_unlock_bh(&conn->lock);
+	toytcp_output_xmit(tn, &q);
+	return 0;
+}
+
+/*
+ * Find the live connection of @key and lock it; NULL (-ENOENT) if there is
+ * none. Listeners are found too: their key is 0.0.0.0:PORT 0.0.0.0:0.
+ */
+static struct toytcp_conn *toytcp_user_find(struct toytcp_net *tn,
+					    const struct toytcp_key *key)
+{
+	struct toytcp_conn *conn;
+
+	rcu_read_lock();
+	conn = toytcp_table_lookup(&tn->table, key);
+	if (conn) {
+		spin_lock_bh(&conn->lock);
+		if (conn->dead) {
+			spin_unlock_bh(&conn->lock);
+			conn = NULL;
+		} else {
+			refcount_inc(&conn->refcnt);
+		}
+	}
+	rcu_read_unlock();
+	return conn;
+}
+
+/* Unlock after a user call: send what it queued, drop the lookup's reference. */
+static void toytcp_user_done(struct toytcp_conn *conn, struct sk_buff_head *q)
+{
+	struct toytcp_net *tn = conn->tn;
+
+	spin_unlock_bh(&conn->lock);
+	toytcp_output_xmit(tn, q);
+	toytcp_conn_put(conn);
+}
+
+/**
+ * toytcp_user_send() - SEND: queue data on a connection
+ * @tn: the namespace
+ * @key: the connection
+ * @data: the bytes
+ * @len: how many
+ *
+ * Return: 0, -ENOENT (no such connection), -ENOTCONN (the state takes no
+ * data: a listener, or the user closed), -ENOBUFS (the send queue is full)
+ * or -ENOMEM.
+ */
+int toytcp_user_send(struct toytcp_net *tn, const struct toytcp_key *key,
+		     const void *data, u32 len)
+{
+	struct toytcp_conn *conn = toytcp_user_find(tn, key);
+	struct sk_buff_head q;
+	u8 *space;
+
+	if (!conn)
+		return -ENOENT;
+	__skb_queue_head_init(&q);
+	space = toytcp_conn_send_space(conn, len);
+	if (!IS_ERR(space)) {
+		memcpy(space, data, len);
+		toytcp_output_queue_data(conn, &q);
+		toytcp_timers_after_event(conn, TOYTCP_TIMER_KEEP);
+	}
+	toytcp_user_done(conn, &q);
+	return PTR_ERR_OR_ZERO(space);
+}
+
+/**
+ * toytcp_user_close() - CLOSE: a FIN after the queued data
+ * @tn: the namespace
+ * @key: the connection, or a listener (which then stops listening)
+ *
+ * Return: 0, -ENOENT (no such connection) or -ENOTCONN (already closing).
+ */
+int toytcp_user_close(struct toytcp_net *tn, const struct toytcp_key *key)
+{
+	struct toytcp_conn *conn = toytcp_user_find(tn, key);
+	struct toytcp_verdict v;
+	enum toytcp_state old;
+	struct sk_buff_head q;
+
+	if (!conn)
+		return -ENOENT;
+	__skb_queue_head_init(&q);
+	old = conn->tcb.state;
+	toytcp_fsm_close(&conn->tcb, &v);
+	if (!v.err) {
+		toytcp_conn_state_changed(conn, old);
+		if (!conn->dead) {
+			toytcp_output_queue_data(conn, &q);
+			toytcp_timers_after_event(conn, TOYTCP_TIMER_KEEP);
+		}
+	}
+	toytcp_user_done(conn, &q);
+	return v.err;
+}
+
+/**
+ * toytcp_user_abort() - ABORT: reset the connection and delete it
+ * @tn: the namespace
+ * @key: the connection, or a listener (which then stops listening)
+ *
+ * Return: 0 or -ENOENT.
+ */
+int toytcp_user_abort(struct toytcp_net *tn, const struct toytcp_key *key)
+{
+	struct toytcp_conn *conn = toytcp_user_find(tn, key);
+	struct toytcp_verdict v;
+	enum toytcp_state old;
+	struct sk_buff_head q;
+
+	if (!conn)
+		return -ENOENT;
+	__skb_queue_head_init(&q);
+	old = conn->tcb.state;
+	toytcp_fsm_abort(&conn->tcb, &v);
+	toytcp_output_queue_reply(conn, &v.reply, &q);
+	toytcp_conn_state_changed(conn, old);
+	toytcp_user_done(conn, &q);
+	return 0;
+}

@@ -1,0 +1,150 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The wire codec: check a received segment and fill in one to send.
+ *
+ * The checksum is TCP's (RFC 793 §3.1) with protocol 6 replaced by 253: the
+ * one's complement sum over the IPv4 pseudo-header (source, destination,
+ * zero, protocol, segment length), the header and the payload. It is always
+ * verified in software: a device's CHECKSUM_UNNECESSARY speaks of TCP and
+ * UDP, and says nothing of protocol 253.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/ip.h>
+#include <linux/skbuff.h>
+#include <net/checksum.h>
+#include <net/ip.h>
+#include "toytcp.h"
+#include "wire.h"
+
+static __sum16 toytcp_wire_csum(__be32 saddr, __be32 daddr, unsigned int len,
+				__wsum sum)
+{
+	return csum_tcpudp_magic(saddr, daddr, len, TOYTCP_IPPROTO, sum);
+}
+
+/* Decode a header whose length and checksum have been checked. */
+static void toytcp_wire_decode(const struct toytcp_hdr *th, unsigned int len,
+			       __be32 saddr, __be32 daddr, struct toytcp_seg *seg)
+{
+	seg->saddr = saddr;
+	seg->daddr = daddr;
+	seg->sport = th->source;
+	seg->dport = th->dest;
+	seg->seq = ntohl(th->seq);
+	seg->ack = ntohl(th->ack_seq);
+	seg->wnd = ntohs(th->window);
+	seg->flags = th->flags;
+	seg->doff = (th->doff_res >> 4) * 4;
+	seg->len = len - seg->doff;
+}
+
+/* The length checks of SPEC §1, before anything else is read. */
+static enum toytcp_wire_err toytcp_wire_check_len(const struct toytcp_hdr *th,
+						  unsigned int len)
+{
+	unsigned int doff;
+
+	if (len < TOYTCP_HDR_LEN)
+		return TOYTCP_WIRE_SHORT;
+	doff = (th->doff_res >> 4) * 4;
+	if (doff < TOYTCP_HDR_LEN || doff > len)
+		return TOYTCP_WIRE_BAD_DOFF;
+	return TOYTCP_WIRE_OK;
+}
+
+/**
+ * toytcp_wire_check() - check a segment in a flat buffer and decode it
+ * @buf: the segment, header first
+ * @len: its length in bytes (the IP payload length)
+ * @saddr: IP source address, for the pseudo-header
+ * @daddr: IP destination address, for the pseudo-header
+ * @seg: the decoded segment, on success
+ *
+ * Options (data offset > 5) are skipped: @seg->doff points past them.
+ *
+ * Return: TOYTCP_WIRE_OK or why the segment must be dropped.
+ */
+enum toytcp_wire_err toytcp_wire_check(const void *buf, unsigned int len,
+				       __be32 saddr, __be32 daddr,
+				       struct toytcp_seg *seg)
+{
+	const struct toytcp_hdr *th = buf;
+	enum toytcp_wire_err err;
+
+	err = toytcp_wire_check_len(th, len);
+	if (err)
+		return err;
+	if (toytcp_wire_csum(saddr, daddr, len, csum_partial(buf, len, 0)))
+		return TOYTCP_WIRE_BAD_CSUM;
+	toytcp_wire_decode(th, len, saddr, daddr, seg);
+	return TOYTCP_WIRE_OK;
+}
+EXPORT_SYMBOL_IF_KUNIT(toytcp_wire_check);
+
+/**
+ * toytcp_wire_parse() - check a received segment and decode it
+ * @skb: the packet at LOCAL_IN, IP header at skb->data
+ * @seg: the decoded segment, on success
+ *
+ * On success the header is in the linear area and skb's transport header
+ * is set; the payload is at skb_transport_offset(skb) + @seg->doff.
+ *
+ * Return: TOYTCP_WIRE_OK or why the segment must be dropped.
+ */
+enum toytcp_wire_err toytcp_wire_parse(struct sk_buff *skb, struct toytcp_seg *seg)
+{
+	const struct iphdr *iph = ip_hdr(skb);
+	unsigned int off = ip_hdrlen(skb);
+	unsigned int len = skb->len - off;
+	const struct toytcp_hdr *th;
+	enum toytcp_wire_err err;
+
+	if (!pskb_may_pull(skb, off + TOYTCP_HDR_LEN))
+		return TOYTCP_WIRE_SHORT;
+	skb_set_transport_header(skb, off);
+	th = (const struct toytcp_hdr *)skb_transport_header(skb);
+	err = toytcp_wire_check_len(th, len);
+	if (err)
+		return err;
+	iph = ip_hdr(skb);
+	if (toytcp_wire_csum(iph->saddr, iph->daddr, len,
+			     skb_checksum(skb, off, len, 0)))
+		return TOYTCP_WIRE_BAD_CSUM;
+	toytcp_wire_decode(th, len, iph->saddr, iph->daddr, seg);
+	return TOYTCP_WIRE_OK;
+}
+
+/**
+ * toytcp_wire_fill() - write a header and checksum in front of a payload
+ * @buf: TOYTCP_HDR_LEN bytes of header room followed by the payload
+ * @len: header plus payload, in bytes
+ * @saddr: IP source address
+ * @daddr: IP destination address
+ * @sport: source port (network order)
+ * @dport: destination port (network order)
+ * @seq: sequence number
+ * @ack: acknowledgment number (sent as 0 without TOYTCP_ACK)
+ * @flags: control bits
+ * @wnd: window to advertise
+ *
+ * toytcp sends no options: the data offset is always 5.
+ */
+void toytcp_wire_fill(void *buf, unsigned int len, __be32 saddr, __be32 daddr,
+		      __be16 sport, __be16 dport, u32 seq, u32 ack, u8 flags,
+		      u16 wnd)
+{
+	struct toytcp_hdr *th = buf;
+
+	th->source = sport;
+	th->dest = dport;
+	th->seq = htonl(seq);
+	th->ack_seq = htonl(flags & TOYTCP_ACK ? ack : 0);
+	th->doff_res = (TOYTCP_HDR_LEN / 4) << 4;
+	th->flags = flags;
+	th->window = htons(wnd);
+	th->check = 0;
+	th->urg_ptr = 0;
+	th->check = toytcp_wire_csum(saddr, daddr, len, csum_partial(buf, len, 0));
+}
+EXPORT_SYMBOL_IF_KUNIT(toytcp_wire_fill);
