@@ -155,6 +155,7 @@ u32 toytcp_conn_isn(const struct toytcp_key *key)
 
 	return f + (u32)(ktime_get_real_ns() >> 6);
 }
+EXPORT_SYMBOL_IF_KUNIT(toytcp_conn_isn);
 
 /**
  * toytcp_conn_alloc() - a new connection, not yet in the table
@@ -182,6 +183,7 @@ struct toytcp_conn *toytcp_conn_alloc(struct toytcp_net *tn,
 	toytcp_timer_init(conn);
 	return conn;
 }
+EXPORT_SYMBOL_IF_KUNIT(toytcp_conn_alloc);
 
 static void toytcp_conn_free_rcu(struct rcu_head *rcu)
 {
@@ -202,6 +204,7 @@ void toytcp_conn_put(struct toytcp_conn *conn)
 	if (refcount_dec_and_test(&conn->refcnt))
 		call_rcu(&conn->rcu, toytcp_conn_free_rcu);
 }
+EXPORT_SYMBOL_IF_KUNIT(toytcp_conn_put);
 
 /* tcpCurrEstab of RFC 1213: "either ESTABLISHED or CLOSE-WAIT". */
 static bool toytcp_state_is_estab(enum toytcp_state state)
@@ -259,6 +262,7 @@ void toytcp_conn_set_state(struct toytcp_conn *conn, enum toytcp_state state)
 	conn->tcb.state = state;
 	toytcp_conn_state_changed(conn, old);
 }
+EXPORT_SYMBOL_IF_KUNIT(toytcp_conn_set_state);
 
 /**
  * toytcp_conn_done() - end a connection: out of the table, timer stopped
@@ -289,8 +293,8 @@ void toytcp_conn_done(struct toytcp_conn *conn)
 void toytcp_conn_destroy(struct toytcp_conn *conn)
 {
 	spin_lock_bh(&conn->lock);
-	if (!conn->dead)
-		toytcp_conn_set_state(conn, TOYTCP_CLOSED);
+	toytcp_conn_set_state(conn, TOYTCP_CLOSED);
+	toytcp_conn_done(conn);	/* also if it never left CLOSED */
 	spin_unlock_bh(&conn->lock);
 	toytcp_timer_sync_stop(conn);
 }
@@ -393,3 +397,4 @@ void toytcp_table_flush(struct toytcp_table *table)
 		rhashtable_walk_exit(&iter);
 	}
 }
+EXPORT_SYMBOL_IF_KUNIT(toytcp_table_flush);

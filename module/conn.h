@@ -9,6 +9,7 @@
 #include <linux/refcount.h>
 #include <linux/rhashtable-types.h>
 #include <linux/spinlock.h>
+#include "compat.h"
 #include "fsm.h"
 
 /**

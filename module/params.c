@@ -21,9 +21,12 @@
 #include "params.h"
 
 unsigned int toytcp_msl_ms = 30000;
+EXPORT_SYMBOL_IF_KUNIT(toytcp_msl_ms);
 unsigned int toytcp_rto_ms = 1000;
+EXPORT_SYMBOL_IF_KUNIT(toytcp_rto_ms);
 unsigned int toytcp_fin_timeout_ms = 60000;
 unsigned int toytcp_max_retries = 6;
+EXPORT_SYMBOL_IF_KUNIT(toytcp_max_retries);
 unsigned int toytcp_mss = 1460;
 static char *toytcp_listen_param;
 

@@ -41,6 +41,7 @@ unsigned long toytcp_stats_read(const struct toytcp_net *tn,
 		sum += per_cpu_ptr(tn->mib, cpu)->mibs[field];
 	return sum;
 }
+EXPORT_SYMBOL_IF_KUNIT(toytcp_stats_read);
 
 /**
  * toytcp_stats_show() - print every counter as "Name value" lines

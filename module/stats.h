@@ -8,6 +8,7 @@
 
 #include <linux/percpu.h>
 #include <linux/seq_file.h>
+#include "compat.h"
 
 enum toytcp_mib_field {
 	TOYTCP_MIB_ACTIVEOPENS,		/* ActiveOpens */

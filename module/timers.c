@@ -130,6 +130,7 @@ void toytcp_timers_after_event(struct toytcp_conn *conn, enum toytcp_timer_op op
 	else if (!waiting && conn->timer_kind == TOYTCP_TIMER_KIND_RTX)
 		toytcp_timer_stop(conn);
 }
+EXPORT_SYMBOL_IF_KUNIT(toytcp_timers_after_event);
 
 /* A retransmission timeout: resend, back off, or give up. */
 static void toytcp_timer_rtx_expired(struct toytcp_conn *conn,
@@ -210,6 +211,7 @@ s64 toytcp_timer_remaining_ms(struct toytcp_conn *conn)
 		return -1;
 	return max_t(s64, ktime_to_ms(hrtimer_get_remaining(&conn->timer)), 0);
 }
+EXPORT_SYMBOL_IF_KUNIT(toytcp_timer_remaining_ms);
 
 /**
  * toytcp_timer_name() - what the timer is armed for, as /proc shows it
@@ -221,3 +223,4 @@ const char *toytcp_timer_name(struct toytcp_conn *conn)
 {
 	return toytcp_timer_names[conn->timer_kind];
 }
+EXPORT_SYMBOL_IF_KUNIT(toytcp_timer_name);

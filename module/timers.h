@@ -2,6 +2,7 @@
 #ifndef _TOYTCP_TIMERS_H
 #define _TOYTCP_TIMERS_H
 
+#include "compat.h"
 #include "fsm.h"
 
 struct toytcp_conn;

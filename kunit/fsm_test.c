@@ -1,0 +1,628 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit: the state machine (suite toytcp_fsm).
+ *
+ * The grid: every state x every kind of segment, with the state, reply and
+ * timer that RFC 793 asks for. Each state has one fixture connection:
+ *
+ *   ISS 1000, IRS 5000. Our FIN, when sent, is 1001; the peer's is 5001.
+ *
+ *   state        SND.UNA SND.NXT RCV.NXT  notes
+ *   SYN_SENT     1000    1001    -        our SYN out
+ *   SYN_RECV     1000    1001    5001     our SYN,ACK out
+ *   ESTABLISHED  1001    1001    5001
+ *   FIN_WAIT1    1001    1002    5001     our FIN out
+ *   FIN_WAIT2    1002    1002    5001     our FIN acked
+ *   CLOSE_WAIT   1001    1001    5002     their FIN in
+ *   CLOSING      1001    1002    5002     both FINs out, ours unacked
+ *   LAST_ACK     1001    1002    5002
+ *   TIME_WAIT    1002    1002    5002
+ *
+ * Segments carry SEQ=RCV.NXT and ACK=SND.NXT unless said otherwise
+ * (CLOSED, LISTEN, SYN_SENT: SEQ=5000, ACK=1001).
+ */
+#include <kunit/test.h>
+#include "fsm.h"
+
+enum ev {
+	EV_SYN,		/* SYN */
+	EV_SYNACK,	/* SYN,ACK */
+	EV_ACK,		/* ACK */
+	EV_FIN,		/* FIN without ACK */
+	EV_FINACK,	/* FIN,ACK */
+	EV_RST,		/* RST */
+	EV_RSTACK,	/* RST,ACK */
+	EV_DATA,	/* ACK + 100 bytes */
+	EV_DATAFIN,	/* FIN,ACK + 100 bytes */
+	EV_BADACK,	/* ACK of something never sent: SND.NXT + 100 */
+	EV_OOW,		/* ACK with SEQ = RCV.NXT + 100000: past the window */
+	EV_FIN_OLDACK,	/* FIN,ACK with ACK = SND.UNA: our FIN not acked */
+	EV_FIN_RETX,	/* FIN,ACK at RCV.NXT - 1: a retransmitted FIN */
+	__EV_MAX
+};
+
+static const char * const ev_names[] = {
+	"SYN", "SYN+ACK", "ACK", "FIN", "FIN+ACK", "RST", "RST+ACK", "data",
+	"data+FIN", "unacceptable-ACK", "out-of-window", "FIN+old-ACK",
+	"FIN-retransmitted",
+};
+
+#define S	TOYTCP_SYN
+#define A	TOYTCP_ACK
+#define F	TOYTCP_FIN
+#define R	TOYTCP_RST
+
+/* Timer ops, short. */
+#define K	TOYTCP_TIMER_KEEP
+#define X	TOYTCP_TIMER_RTX
+#define TW	TOYTCP_TIMER_TIME_WAIT
+#define F2	TOYTCP_TIMER_FIN_WAIT2
+
+struct grid_case {
+	enum toytcp_state state;
+	enum ev ev;
+	enum toytcp_state next;
+	u8 flags;	/* reply */
+	u32 seq;
+	u32 ack;
+	enum toytcp_timer_op timer;
+	bool data;	/* 100 bytes taken */
+};
+
+#define C(st, e, nx, fl, sq, ak, tm) \
+	{ TOYTCP_##st, EV_##e, TOYTCP_##nx, fl, sq, ak, tm, false }
+#define CD(st, e, nx, fl, sq, ak, tm) \
+	{ TOYTCP_##st, EV_##e, TOYTCP_##nx, fl, sq, ak, tm, true }
+
+static const struct grid_case grid[] = {
+	/* No connection: RST, SEQ=SEG.ACK, or SEQ=0 ACK=SEG.SEQ+SEG.LEN. */
+	C(CLOSED, SYN,		CLOSED, R | A, 0, 5001, K),
+	C(CLOSED, SYNACK,	CLOSED, R, 1001, 0, K),
+	C(CLOSED, ACK,		CLOSED, R, 1001, 0, K),
+	C(CLOSED, FIN,		CLOSED, R | A, 0, 5001, K),
+	C(CLOSED, FINACK,	CLOSED, R, 1001, 0, K),
+	C(CLOSED, RST,		CLOSED, 0, 0, 0, K),
+	C(CLOSED, RSTACK,	CLOSED, 0, 0, 0, K),
+	C(CLOSED, DATA,		CLOSED, R, 1001, 0, K),
+	C(CLOSED, DATAFIN,	CLOSED, R, 1001, 0, K),
+	C(CLOSED, BADACK,	CLOSED, R, 1101, 0, K),
+	C(CLOSED, OOW,		CLOSED, R, 1001, 0, K),
+	C(CLOSED, FIN_OLDACK,	CLOSED, R, 1001, 0, K),
+	C(CLOSED, FIN_RETX,	CLOSED, R, 1001, 0, K),
+	/* LISTEN: "next" is the child's state; SYN makes one. */
+	C(LISTEN, SYN,		SYN_RECV, S | A, 1000, 5001, K),
+	C(LISTEN, SYNACK,	LISTEN, R, 1001, 0, K),
+	C(LISTEN, ACK,		LISTEN, R, 1001, 0, K),
+	C(LISTEN, FIN,		LISTEN, 0, 0, 0, K),
+	C(LISTEN, FINACK,	LISTEN, R, 1001, 0, K),
+	C(LISTEN, RST,		LISTEN, 0, 0, 0, K),
+	C(LISTEN, RSTACK,	LISTEN, 0, 0, 0, K),
+	C(LISTEN, DATA,		LISTEN, R, 1001, 0, K),
+	C(LISTEN, DATAFIN,	LISTEN, R, 1001, 0, K),
+	C(LISTEN, BADACK,	LISTEN, R, 1101, 0, K),
+	C(LISTEN, OOW,		LISTEN, R, 1001, 0, K),
+	C(LISTEN, FIN_OLDACK,	LISTEN, R, 1001, 0, K),
+	C(LISTEN, FIN_RETX,	LISTEN, R, 1001, 0, K),
+	/* SYN_SENT: only SYN or an acceptable RST,ACK matter. */
+	C(SYN_SENT, SYN,	SYN_RECV, S | A, 1000, 5001, K),
+	C(SYN_SENT, SYNACK,	ESTABLISHED, A, 1001, 5001, X),
+	C(SYN_SENT, ACK,	SYN_SENT, 0, 0, 0, K),
+	C(SYN_SENT, FIN,	SYN_SENT, 0, 0, 0, K),
+	C(SYN_SENT, FINACK,	SYN_SENT, 0, 0, 0, K),
+	C(SYN_SENT, RST,	SYN_SENT, 0, 0, 0, K),
+	C(SYN_SENT, RSTACK,	CLOSED, 0, 0, 0, K),
+	C(SYN_SENT, DATA,	SYN_SENT, 0, 0, 0, K),
+	C(SYN_SENT, DATAFIN,	SYN_SENT, 0, 0, 0, K),
+	C(SYN_SENT, BADACK,	SYN_SENT, R, 1101, 0, K),
+	C(SYN_SENT, OOW,	SYN_SENT, 0, 0, 0, K),
+	C(SYN_SENT, FIN_OLDACK,	SYN_SENT, R, 1000, 0, K),
+	C(SYN_SENT, FIN_RETX,	SYN_SENT, 0, 0, 0, K),
+	/* SYN_RECV: an ACK of our SYN establishes, and processing goes on. */
+	C(SYN_RECV, SYN,	CLOSED, R | A, 0, 5002, K),
+	C(SYN_RECV, SYNACK,	CLOSED, R, 1001, 0, K),
+	C(SYN_RECV, ACK,	ESTABLISHED, 0, 0, 0, X),
+	C(SYN_RECV, FIN,	SYN_RECV, 0, 0, 0, K),
+	C(SYN_RECV, FINACK,	CLOSE_WAIT, A, 1001, 5002, X),
+	C(SYN_RECV, RST,	CLOSED, 0, 0, 0, K),
+	C(SYN_RECV, RSTACK,	CLOSED, 0, 0, 0, K),
+	CD(SYN_RECV, DATA,	ESTABLISHED, A, 1001, 5101, X),
+	CD(SYN_RECV, DATAFIN,	CLOSE_WAIT, A, 1001, 5102, X),
+	C(SYN_RECV, BADACK,	SYN_RECV, R, 1101, 0, K),
+	C(SYN_RECV, OOW,	SYN_RECV, A, 1001, 5001, K),
+	C(SYN_RECV, FIN_OLDACK,	SYN_RECV, R, 1000, 0, K),
+	C(SYN_RECV, FIN_RETX,	SYN_RECV, A, 1001, 5001, K),
+	/* ESTABLISHED */
+	C(ESTABLISHED, SYN,	CLOSED, R | A, 0, 5002, K),
+	C(ESTABLISHED, SYNACK,	CLOSED, R, 1001, 0, K),
+	C(ESTABLISHED, ACK,	ESTABLISHED, 0, 0, 0, K),
+	C(ESTABLISHED, FIN,	ESTABLISHED, 0, 0, 0, K),
+	C(ESTABLISHED, FINACK,	CLOSE_WAIT, A, 1001, 5002, K),
+	C(ESTABLISHED, RST,	CLOSED, 0, 0, 0, K),
+	C(ESTABLISHED, RSTACK,	CLOSED, 0, 0, 0, K),
+	CD(ESTABLISHED, DATA,	ESTABLISHED, A, 1001, 5101, K),
+	CD(ESTABLISHED, DATAFIN, CLOSE_WAIT, A, 1001, 5102, K),
+	C(ESTABLISHED, BADACK,	ESTABLISHED, A, 1001, 5001, K),
+	C(ESTABLISHED, OOW,	ESTABLISHED, A, 1001, 5001, K),
+	C(ESTABLISHED, FIN_OLDACK, CLOSE_WAIT, A, 1001, 5002, K),
+	C(ESTABLISHED, FIN_RETX, ESTABLISHED, A, 1001, 5001, K),
+	/* FIN_WAIT1: ACK=1002 acknowledges our FIN. */
+	C(FIN_WAIT1, SYN,	CLOSED, R | A, 0, 5002, K),
+	C(FIN_WAIT1, SYNACK,	CLOSED, R, 1002, 0, K),
+	C(FIN_WAIT1, ACK,	FIN_WAIT2, 0, 0, 0, F2),
+	C(FIN_WAIT1, FIN,	FIN_WAIT1, 0, 0, 0, K),
+	C(FIN_WAIT1, FINACK,	TIME_WAIT, A, 1002, 5002, TW),
+	C(FIN_WAIT1, RST,	CLOSED, 0, 0, 0, K),
+	C(FIN_WAIT1, RSTACK,	CLOSED, 0, 0, 0, K),
+	CD(FIN_WAIT1, DATA,	FIN_WAIT2, A, 1002, 5101, F2),
+	CD(FIN_WAIT1, DATAFIN,	TIME_WAIT, A, 1002, 5102, TW),
+	C(FIN_WAIT1, BADACK,	FIN_WAIT1, A, 1002, 5001, K),
+	C(FIN_WAIT1, OOW,	FIN_WAIT1, A, 1002, 5001, K),
+	C(FIN_WAIT1, FIN_OLDACK, CLOSING, A, 1002, 5002, K),	/* simultaneous close */
+	C(FIN_WAIT1, FIN_RETX,	FIN_WAIT1, A, 1002, 5001, K),
+	/* FIN_WAIT2 */
+	C(FIN_WAIT2, SYN,	CLOSED, R | A, 0, 5002, K),
+	C(FIN_WAIT2, SYNACK,	CLOSED, R, 1002, 0, K),
+	C(FIN_WAIT2, ACK,	FIN_WAIT2, 0, 0, 0, K),
+	C(FIN_WAIT2, FIN,	FIN_WAIT2, 0, 0, 0, K),
+	C(FIN_WAIT2, FINACK,	TIME_WAIT, A, 1002, 5002, TW),
+	C(FIN_WAIT2, RST,	CLOSED, 0, 0, 0, K),
+	C(FIN_WAIT2, RSTACK,	CLOSED, 0, 0, 0, K),
+	CD(FIN_WAIT2, DATA,	FIN_WAIT2, A, 1002, 5101, K),
+	CD(FIN_WAIT2, DATAFIN,	TIME_WAIT, A, 1002, 5102, TW),
+	C(FIN_WAIT2, BADACK,	FIN_WAIT2, A, 1002, 5001, K),
+	C(FIN_WAIT2, OOW,	FIN_WAIT2, A, 1002, 5001, K),
+	C(FIN_WAIT2, FIN_OLDACK, TIME_WAIT, A, 1002, 5002, TW),
+	C(FIN_WAIT2, FIN_RETX,	FIN_WAIT2, A, 1002, 5001, K),
+	/* CLOSE_WAIT: text after the peer's FIN is not taken. */
+	C(CLOSE_WAIT, SYN,	CLOSED, R | A, 0, 5003, K),
+	C(CLOSE_WAIT, SYNACK,	CLOSED, R, 1001, 0, K),
+	C(CLOSE_WAIT, ACK,	CLOSE_WAIT, 0, 0, 0, K),
+	C(CLOSE_WAIT, FIN,	CLOSE_WAIT, 0, 0, 0, K),
+	C(CLOSE_WAIT, FINACK,	CLOSE_WAIT, A, 1001, 5003, K),
+	C(CLOSE_WAIT, RST,	CLOSED, 0, 0, 0, K),
+	C(CLOSE_WAIT, RSTACK,	CLOSED, 0, 0, 0, K),
+	C(CLOSE_WAIT, DATA,	CLOSE_WAIT, A, 1001, 5002, K),
+	C(CLOSE_WAIT, DATAFIN,	CLOSE_WAIT, A, 1001, 5002, K),
+	C(CLOSE_WAIT, BADACK,	CLOSE_WAIT, A, 1001, 5002, K),
+	C(CLOSE_WAIT, OOW,	CLOSE_WAIT, A, 1001, 5002, K),
+	C(CLOSE_WAIT, FIN_OLDACK, CLOSE_WAIT, A, 1001, 5003, K),
+	C(CLOSE_WAIT, FIN_RETX,	CLOSE_WAIT, A, 1001, 5002, K),
+	/* CLOSING: an ACK of our FIN leads to TIME_WAIT. */
+	C(CLOSING, SYN,		CLOSED, R | A, 0, 5003, K),
+	C(CLOSING, SYNACK,	CLOSED, R, 1002, 0, K),
+	C(CLOSING, ACK,		TIME_WAIT, 0, 0, 0, TW),
+	C(CLOSING, FIN,		CLOSING, 0, 0, 0, K),
+	C(CLOSING, FINACK,	TIME_WAIT, A, 1002, 5003, TW),
+	C(CLOSING, RST,		CLOSED, 0, 0, 0, K),
+	C(CLOSING, RSTACK,	CLOSED, 0, 0, 0, K),
+	C(CLOSING, DATA,	TIME_WAIT, A, 1002, 5002, TW),
+	C(CLOSING, DATAFIN,	TIME_WAIT, A, 1002, 5002, TW),
+	C(CLOSING, BADACK,	CLOSING, A, 1002, 5002, K),
+	C(CLOSING, OOW,		CLOSING, A, 1002, 5002, K),
+	C(CLOSING, FIN_OLDACK,	CLOSING, A, 1002, 5003, K),
+	C(CLOSING, FIN_RETX,	CLOSING, A, 1002, 5002, K),
+	/* LAST_ACK: an ACK of our FIN deletes the connection. */
+	C(LAST_ACK, SYN,	CLOSED, R | A, 0, 5003, K),
+	C(LAST_ACK, SYNACK,	CLOSED, R, 1002, 0, K),
+	C(LAST_ACK, ACK,	CLOSED, 0, 0, 0, X),
+	C(LAST_ACK, FIN,	LAST_ACK, 0, 0, 0, K),
+	C(LAST_ACK, FINACK,	CLOSED, 0, 0, 0, X),
+	C(LAST_ACK, RST,	CLOSED, 0, 0, 0, K),
+	C(LAST_ACK, RSTACK,	CLOSED, 0, 0, 0, K),
+	C(LAST_ACK, DATA,	CLOSED, 0, 0, 0, X),
+	C(LAST_ACK, DATAFIN,	CLOSED, 0, 0, 0, X),
+	C(LAST_ACK, BADACK,	LAST_ACK, A, 1002, 5002, K),
+	C(LAST_ACK, OOW,	LAST_ACK, A, 1002, 5002, K),
+	C(LAST_ACK, FIN_OLDACK,	LAST_ACK, A, 1002, 5003, K),
+	C(LAST_ACK, FIN_RETX,	LAST_ACK, A, 1002, 5002, K),
+	/* TIME_WAIT: a retransmitted FIN is ACKed again, the 2MSL restarts. */
+	C(TIME_WAIT, SYN,	CLOSED, R | A, 0, 5003, K),
+	C(TIME_WAIT, SYNACK,	CLOSED, R, 1002, 0, K),
+	C(TIME_WAIT, ACK,	TIME_WAIT, 0, 0, 0, K),
+	C(TIME_WAIT, FIN,	TIME_WAIT, 0, 0, 0, K),
+	C(TIME_WAIT, FINACK,	TIME_WAIT, A, 1002, 5003, TW),
+	C(TIME_WAIT, RST,	CLOSED, 0, 0, 0, K),
+	C(TIME_WAIT, RSTACK,	CLOSED, 0, 0, 0, K),
+	C(TIME_WAIT, DATA,	TIME_WAIT, A, 1002, 5002, K),
+	C(TIME_WAIT, DATAFIN,	TIME_WAIT, A, 1002, 5002, K),
+	C(TIME_WAIT, BADACK,	TIME_WAIT, A, 1002, 5002, K),
+	C(TIME_WAIT, OOW,	TIME_WAIT, A, 1002, 5002, K),
+	C(TIME_WAIT, FIN_OLDACK, TIME_WAIT, A, 1002, 5003, TW),
+	C(TIME_WAIT, FIN_RETX,	TIME_WAIT, A, 1002, 5002, TW),
+};
+
+/* The fixture connection of each state (see the table at the top). */
+static void fixture(enum toytcp_state state, struct toytcp_tcb *tcb)
+{
+	static const struct { u32 una, nxt, rcv; bool fin; } f[__TOYTCP_STATE_MAX] = {
+		[TOYTCP_CLOSED]		= { 1001, 1001, 5000, false },
+		[TOYTCP_LISTEN]		= { 1001, 1001, 5000, false },
+		[TOYTCP_SYN_SENT]	= { 1000, 1001, 0, false },
+		[TOYTCP_SYN_RECV]	= { 1000, 1001, 5001, false },
+		[TOYTCP_ESTABLISHED]	= { 1001, 1001, 5001, false },
+		[TOYTCP_FIN_WAIT1]	= { 1001, 1002, 5001, true },
+		[TOYTCP_FIN_WAIT2]	= { 1002, 1002, 5001, true },
+		[TOYTCP_CLOSE_WAIT]	= { 1001, 1001, 5002, false },
+		[TOYTCP_CLOSING]	= { 1001, 1002, 5002, true },
+		[TOYTCP_LAST_ACK]	= { 1001, 1002, 5002, true },
+		[TOYTCP_TIME_WAIT]	= { 1002, 1002, 5002, true },
+	};
+
+	memset(tcb, 0, sizeof(*tcb));
+	tcb->state = state;
+	tcb->iss = 1000;
+	tcb->irs = 5000;
+	tcb->snd_una = f[state].una;
+	tcb->snd_nxt = f[state].nxt;
+	tcb->rcv_nxt = f[state].rcv;
+	tcb->fin_queued = f[state].fin;
+	tcb->fin_sent = f[state].fin;
+	tcb->passive = state == TOYTCP_SYN_RECV;
+	tcb->snd_wnd = 65535;
+	tcb->snd_wl1 = 5000;
+	tcb->snd_wl2 = 1000;
+	tcb->rcv_wnd = TOYTCP_RCV_WND;
+}
+
+static void event(enum ev ev, const struct toytcp_tcb *tcb, struct toytcp_seg *seg)
+{
+	bool early = tcb->state <= TOYTCP_SYN_SENT;
+	u32 seq = early ? 5000 : tcb->rcv_nxt;
+	u32 ack = early ? 1001 : tcb->snd_nxt;
+	static const u8 flags[__EV_MAX] = {
+		[EV_SYN] = S, [EV_SYNACK] = S | A, [EV_ACK] = A, [EV_FIN] = F,
+		[EV_FINACK] = F | A, [EV_RST] = R, [EV_RSTACK] = R | A,
+		[EV_DATA] = A, [EV_DATAFIN] = F | A, [EV_BADACK] = A,
+		[EV_OOW] = A, [EV_FIN_OLDACK] = F | A, [EV_FIN_RETX] = F | A,
+	};
+
+	memset(seg, 0, sizeof(*seg));
+	seg->flags = flags[ev];
+	seg->seq = seq;
+	seg->ack = ack;
+	seg->wnd = 65535;
+	switch (ev) {
+	case EV_DATA:
+	case EV_DATAFIN:
+		seg->len = 100;
+		break;
+	case EV_BADACK:
+		seg->ack = ack + 100;
+		break;
+	case EV_OOW:
+		seg->seq = seq + 100000;
+		break;
+	case EV_FIN_OLDACK:
+		seg->ack = tcb->snd_una;
+		break;
+	case EV_FIN_RETX:
+		if (!early)
+			seg->seq = seq - 1;
+		break;
+	default:
+		break;
+	}
+}
+
+/* Every way into CLOSED is a reset, but LAST_ACK's ACK of our FIN. */
+static bool expect_reset(const struct grid_case *c)
+{
+	if (c->next != TOYTCP_CLOSED || c->state == TOYTCP_CLOSED)
+		return false;
+	return c->state != TOYTCP_LAST_ACK || c->ev == EV_SYN ||
+	       c->ev == EV_SYNACK || c->ev == EV_RST || c->ev == EV_RSTACK;
+}
+
+static void grid_desc(const struct grid_case *c, char *desc)
+{
+	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "%s + %s", toytcp_state_name(c->state),
+		 ev_names[c->ev]);
+}
+
+KUNIT_ARRAY_PARAM(grid, grid, grid_desc);
+
+static void toytcp_fsm_grid_test(struct kunit *test)
+{
+	const struct grid_case *c = test->param_value;
+	struct toytcp_tcb tcb, child;
+	struct toytcp_verdict v;
+	struct toytcp_seg seg;
+	enum toytcp_state next;
+
+	fixture(c->state, &tcb);
+	event(c->ev, &tcb, &seg);
+	switch (c->state) {
+	case TOYTCP_CLOSED:
+		toytcp_fsm_no_conn(&seg, &v);
+		next = TOYTCP_CLOSED;
+		break;
+	case TOYTCP_LISTEN:
+		next = toytcp_fsm_listen(&seg, 1000, &child, &v) ?
+		       child.state : TOYTCP_LISTEN;
+		break;
+	default:
+		toytcp_fsm_segment(&tcb, &seg, &v);
+		next = tcb.state;
+		break;
+	}
+	KUNIT_EXPECT_STREQ(test, toytcp_state_name(next), toytcp_state_name(c->next));
+	KUNIT_EXPECT_EQ(test, v.reply.flags, c->flags);
+	if (c->flags) {
+		KUNIT_EXPECT_EQ(test, v.reply.seq, c->seq);
+		if (c->flags & A)
+			KUNIT_EXPECT_EQ(test, v.reply.ack, c->ack);
+	}
+	KUNIT_EXPECT_EQ(test, v.timer, c->timer);
+	KUNIT_EXPECT_EQ(test, v.data_len, c->data ? 100U : 0U);
+	KUNIT_EXPECT_EQ(test, v.reset, expect_reset(c));
+}
+
+/* The grid has every state x every event, exactly once. */
+static void toytcp_fsm_grid_complete_test(struct kunit *test)
+{
+	int seen[__TOYTCP_STATE_MAX][__EV_MAX] = {};
+	int s, e, i;
+
+	for (i = 0; i < ARRAY_SIZE(grid); i++)
+		seen[grid[i].state][grid[i].ev]++;
+	for (s = 0; s < __TOYTCP_STATE_MAX; s++)
+		for (e = 0; e < __EV_MAX; e++)
+			KUNIT_EXPECT_EQ_MSG(test, seen[s][e], 1, "%s + %s",
+					    toytcp_state_name(s), ev_names[e]);
+}
+
+/* SPEC §2's numbers: seq 107 + 100 bytes is followed by 207; 301 + 200 -> ack 501. */
+static void toytcp_fsm_spec_numbers_test(struct kunit *test)
+{
+	struct toytcp_tcb tcb;
+	struct toytcp_verdict v;
+	struct toytcp_seg seg = { .flags = A, .ack = 107, .wnd = 65535 };
+	struct toytcp_out out;
+
+	fixture(TOYTCP_ESTABLISHED, &tcb);
+	tcb.iss = 100;
+	tcb.snd_una = tcb.snd_nxt = 107;
+	tcb.rcv_nxt = 301;
+	toytcp_fsm_send(&tcb, 100, &v);
+	KUNIT_ASSERT_EQ(test, v.err, 0);
+	KUNIT_ASSERT_TRUE(test, toytcp_fsm_output(&tcb, 1460, &out));
+	KUNIT_EXPECT_EQ(test, out.seq, 107U);
+	KUNIT_EXPECT_EQ(test, out.len, 100U);
+	KUNIT_EXPECT_EQ(test, tcb.snd_nxt, 207U);
+	KUNIT_EXPECT_FALSE(test, toytcp_fsm_output(&tcb, 1460, &out));
+
+	seg.seq = 301;
+	seg.len = 200;
+	seg.ack = 207;
+	toytcp_fsm_segment(&tcb, &seg, &v);
+	KUNIT_EXPECT_EQ(test, v.reply.flags, A);
+	KUNIT_EXPECT_EQ(test, v.reply.seq, 207U);
+	KUNIT_EXPECT_EQ(test, v.reply.ack, 501U);
+	KUNIT_EXPECT_EQ(test, v.data_acked, 100U);
+	KUNIT_EXPECT_EQ(test, tcb.snd_queued, 0U);
+}
+
+/* The three-way handshake and the four-way close, both ends, by numbers. */
+static void toytcp_fsm_lifecycle_test(struct kunit *test)
+{
+	struct toytcp_tcb cl, sv;
+	struct toytcp_verdict v;
+	struct toytcp_seg seg = { .wnd = 65535 };
+
+	toytcp_fsm_open(&cl, 7000, &v);				/* SYN seq=x */
+	KUNIT_EXPECT_EQ(test, v.reply.flags, S);
+	KUNIT_EXPECT_EQ(test, v.reply.seq, 7000U);
+	seg.flags = S;
+	seg.seq = 7000;
+	KUNIT_ASSERT_TRUE(test, toytcp_fsm_listen(&seg, 9000, &sv, &v));
+	KUNIT_EXPECT_EQ(test, v.reply.flags, S | A);		/* SYN+ACK seq=y ack=x+1 */
+	KUNIT_EXPECT_EQ(test, v.reply.seq, 9000U);
+	KUNIT_EXPECT_EQ(test, v.reply.ack, 7001U);
+	seg = (struct toytcp_seg){ .flags = S | A, .seq = 9000, .ack = 7001, .wnd = 65535 };
+	toytcp_fsm_segment(&cl, &seg, &v);
+	KUNIT_EXPECT_EQ(test, cl.state, TOYTCP_ESTABLISHED);	/* ACK seq=x+1 ack=y+1 */
+	KUNIT_EXPECT_EQ(test, v.reply.flags, A);
+	KUNIT_EXPECT_EQ(test, v.reply.seq, 7001U);
+	KUNIT_EXPECT_EQ(test, v.reply.ack, 9001U);
+	seg = (struct toytcp_seg){ .flags = A, .seq = 7001, .ack = 9001, .wnd = 65535 };
+	toytcp_fsm_segment(&sv, &seg, &v);
+	KUNIT_EXPECT_EQ(test, sv.state, TOYTCP_ESTABLISHED);
+
+	/* Close: FIN+ACK seq=m -> ACK ack=m+1 -> FIN+ACK seq=n ack=m+1 -> ACK ack=n+1 */
+	toytcp_fsm_close(&cl, &v);
+	KUNIT_EXPECT_EQ(test, cl.state, TOYTCP_FIN_WAIT1);
+	seg = (struct toytcp_seg){ .flags = F | A, .seq = 7001, .ack = 9001, .wnd = 65535 };
+	KUNIT_ASSERT_TRUE(test, toytcp_fsm_output(&cl, 1460, &(struct toytcp_out){}));
+	toytcp_fsm_segment(&sv, &seg, &v);
+	KUNIT_EXPECT_EQ(test, sv.state, TOYTCP_CLOSE_WAIT);
+	KUNIT_EXPECT_EQ(test, v.reply.ack, 7002U);
+	seg = (struct toytcp_seg){ .flags = A, .seq = 9001, .ack = 7002, .wnd = 65535 };
+	toytcp_fsm_segment(&cl, &seg, &v);
+	KUNIT_EXPECT_EQ(test, cl.state, TOYTCP_FIN_WAIT2);
+	toytcp_fsm_close(&sv, &v);
+	KUNIT_EXPECT_EQ(test, sv.state, TOYTCP_LAST_ACK);
+	KUNIT_ASSERT_TRUE(test, toytcp_fsm_output(&sv, 1460, &(struct toytcp_out){}));
+	seg = (struct toytcp_seg){ .flags = F | A, .seq = 9001, .ack = 7002, .wnd = 65535 };
+	toytcp_fsm_segment(&cl, &seg, &v);
+	KUNIT_EXPECT_EQ(test, cl.state, TOYTCP_TIME_WAIT);
+	KUNIT_EXPECT_EQ(test, v.reply.seq, 7002U);
+	KUNIT_EXPECT_EQ(test, v.reply.ack, 9002U);
+	KUNIT_EXPECT_EQ(test, v.timer, TW);
+	seg = (struct toytcp_seg){ .flags = A, .seq = 7002, .ack = 9002, .wnd = 65535 };
+	toytcp_fsm_segment(&sv, &seg, &v);
+	KUNIT_EXPECT_EQ(test, sv.state, TOYTCP_CLOSED);
+}
+
+/* Out-of-order data is dropped with a duplicate ACK; its FIN too. */
+static void toytcp_fsm_out_of_order_test(struct kunit *test)
+{
+	struct toytcp_tcb tcb;
+	struct toytcp_verdict v;
+	struct toytcp_seg seg = { .flags = F | A, .seq = 5101, .ack = 1001,
+				  .len = 50, .wnd = 65535 };
+
+	fixture(TOYTCP_ESTABLISHED, &tcb);
+	toytcp_fsm_segment(&tcb, &seg, &v);
+	KUNIT_EXPECT_EQ(test, tcb.state, TOYTCP_ESTABLISHED);
+	KUNIT_EXPECT_EQ(test, v.data_len, 0U);
+	KUNIT_EXPECT_EQ(test, v.reply.ack, 5001U);
+	/* An overlapping retransmission: the new part only. */
+	seg = (struct toytcp_seg){ .flags = A, .seq = 4951, .ack = 1001, .len = 100, .wnd = 65535 };
+	toytcp_fsm_segment(&tcb, &seg, &v);
+	KUNIT_EXPECT_EQ(test, v.data_skip, 50U);
+	KUNIT_EXPECT_EQ(test, v.data_len, 50U);
+	KUNIT_EXPECT_EQ(test, tcb.rcv_nxt, 5051U);
+}
+
+/* Sequence numbers wrap: the window test works across 2^32. */
+static void toytcp_fsm_wrap_test(struct kunit *test)
+{
+	struct toytcp_tcb tcb;
+	struct toytcp_verdict v;
+	struct toytcp_seg seg = { .flags = A, .seq = 0xffffffc0, .ack = 1001,
+				  .len = 100, .wnd = 65535 };
+
+	fixture(TOYTCP_ESTABLISHED, &tcb);
+	tcb.rcv_nxt = 0xffffffc0;
+	toytcp_fsm_segment(&tcb, &seg, &v);
+	KUNIT_EXPECT_EQ(test, v.data_len, 100U);
+	KUNIT_EXPECT_EQ(test, tcb.rcv_nxt, 0x24U);
+	KUNIT_EXPECT_EQ(test, v.reply.ack, 0x24U);
+}
+
+/* Output: segments of MSS, the window honoured, PSH and FIN on the last. */
+static void toytcp_fsm_output_test(struct kunit *test)
+{
+	struct toytcp_tcb tcb;
+	struct toytcp_verdict v;
+	struct toytcp_out out;
+
+	fixture(TOYTCP_ESTABLISHED, &tcb);
+	tcb.snd_wnd = 3000;
+	toytcp_fsm_send(&tcb, 4000, &v);
+	toytcp_fsm_close(&tcb, &v);
+	KUNIT_ASSERT_TRUE(test, toytcp_fsm_output(&tcb, 1460, &out));
+	KUNIT_EXPECT_EQ(test, out.seq, 1001U);
+	KUNIT_EXPECT_EQ(test, out.len, 1460U);
+	KUNIT_EXPECT_EQ(test, out.flags, A);
+	KUNIT_ASSERT_TRUE(test, toytcp_fsm_output(&tcb, 1460, &out));
+	KUNIT_EXPECT_EQ(test, out.len, 1460U);
+	KUNIT_ASSERT_TRUE(test, toytcp_fsm_output(&tcb, 1460, &out));
+	KUNIT_EXPECT_EQ(test, out.len, 80U);	/* the window's end */
+	KUNIT_EXPECT_FALSE(test, toytcp_fsm_output(&tcb, 1460, &out));
+	/* The peer acks everything and opens the window. */
+	tcb.snd_una = tcb.snd_nxt;
+	tcb.snd_queued = 1000;
+	tcb.snd_wnd = 65535;
+	KUNIT_ASSERT_TRUE(test, toytcp_fsm_output(&tcb, 1460, &out));
+	KUNIT_EXPECT_EQ(test, out.len, 1000U);
+	KUNIT_EXPECT_EQ(test, out.flags, A | TOYTCP_PSH | F);
+	KUNIT_EXPECT_TRUE(test, tcb.fin_sent);
+	KUNIT_EXPECT_EQ(test, tcb.snd_nxt, 1001U + 4000 + 1);
+	KUNIT_EXPECT_FALSE(test, toytcp_fsm_output(&tcb, 1460, &out));
+}
+
+/* Retransmission: SYN, SYN,ACK, the oldest data, the FIN; window probes. */
+static void toytcp_fsm_retransmit_test(struct kunit *test)
+{
+	struct toytcp_tcb tcb;
+	struct toytcp_verdict v;
+	struct toytcp_out out;
+
+	fixture(TOYTCP_SYN_SENT, &tcb);
+	KUNIT_ASSERT_TRUE(test, toytcp_fsm_retransmit(&tcb, 1460, &out));
+	KUNIT_EXPECT_EQ(test, out.flags, S);
+	KUNIT_EXPECT_EQ(test, out.seq, 1000U);
+	fixture(TOYTCP_SYN_RECV, &tcb);
+	KUNIT_ASSERT_TRUE(test, toytcp_fsm_retransmit(&tcb, 1460, &out));
+	KUNIT_EXPECT_EQ(test, out.flags, S | A);
+
+	fixture(TOYTCP_ESTABLISHED, &tcb);
+	toytcp_fsm_send(&tcb, 3000, &v);
+	while (toytcp_fsm_output(&tcb, 1460, &out))
+		;
+	KUNIT_ASSERT_TRUE(test, toytcp_fsm_retransmit(&tcb, 1460, &out));
+	KUNIT_EXPECT_EQ(test, out.seq, 1001U);
+	KUNIT_EXPECT_EQ(test, out.len, 1460U);
+
+	fixture(TOYTCP_LAST_ACK, &tcb);
+	KUNIT_ASSERT_TRUE(test, toytcp_fsm_retransmit(&tcb, 1460, &out));
+	KUNIT_EXPECT_EQ(test, out.seq, 1001U);
+	KUNIT_EXPECT_EQ(test, out.len, 0U);
+	KUNIT_EXPECT_EQ(test, out.flags, A | F);
+
+	/* Zero window, data waiting: a one-byte probe that counts as sent. */
+	fixture(TOYTCP_ESTABLISHED, &tcb);
+	tcb.snd_wnd = 0;
+	toytcp_fsm_send(&tcb, 10, &v);
+	KUNIT_EXPECT_FALSE(test, toytcp_fsm_output(&tcb, 1460, &out));
+	KUNIT_ASSERT_TRUE(test, toytcp_fsm_retransmit(&tcb, 1460, &out));
+	KUNIT_EXPECT_EQ(test, out.len, 1U);
+	KUNIT_EXPECT_EQ(test, tcb.snd_nxt, 1002U);
+}
+
+/* The user calls in every state. */
+static void toytcp_fsm_user_calls_test(struct kunit *test)
+{
+	static const struct {
+		enum toytcp_state state;
+		int send, close;
+		enum toytcp_state after_close;
+		u8 abort_rst;
+	} calls[] = {
+		{ TOYTCP_LISTEN, -ENOTCONN, 0, TOYTCP_CLOSED, 0 },
+		{ TOYTCP_SYN_SENT, 0, 0, TOYTCP_CLOSED, 0 },
+		{ TOYTCP_SYN_RECV, 0, 0, TOYTCP_FIN_WAIT1, R },
+		{ TOYTCP_ESTABLISHED, 0, 0, TOYTCP_FIN_WAIT1, R },
+		{ TOYTCP_FIN_WAIT1, -ENOTCONN, -ENOTCONN, TOYTCP_FIN_WAIT1, R },
+		{ TOYTCP_FIN_WAIT2, -ENOTCONN, -ENOTCONN, TOYTCP_FIN_WAIT2, R },
+		{ TOYTCP_CLOSE_WAIT, 0, 0, TOYTCP_LAST_ACK, R },
+		{ TOYTCP_CLOSING, -ENOTCONN, -ENOTCONN, TOYTCP_CLOSING, 0 },
+		{ TOYTCP_LAST_ACK, -ENOTCONN, -ENOTCONN, TOYTCP_LAST_ACK, 0 },
+		{ TOYTCP_TIME_WAIT, -ENOTCONN, -ENOTCONN, TOYTCP_TIME_WAIT, 0 },
+	};
+	struct toytcp_verdict v;
+	struct toytcp_tcb tcb;
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(calls); i++) {
+		const char *name = toytcp_state_name(calls[i].state);
+
+		fixture(calls[i].state, &tcb);
+		tcb.fin_queued = tcb.fin_sent;
+		toytcp_fsm_send(&tcb, 10, &v);
+		KUNIT_EXPECT_EQ_MSG(test, v.err, calls[i].send, "send in %s", name);
+		toytcp_fsm_close(&tcb, &v);
+		KUNIT_EXPECT_EQ_MSG(test, v.err, calls[i].close, "close in %s", name);
+		KUNIT_EXPECT_EQ_MSG(test, tcb.state, calls[i].after_close, "close in %s", name);
+		KUNIT_EXPECT_EQ_MSG(test, tcb.fin_queued || calls[i].after_close == TOYTCP_CLOSED,
+				    true, "FIN queued by close in %s", name);
+
+		fixture(calls[i].state, &tcb);
+		toytcp_fsm_abort(&tcb, &v);
+		KUNIT_EXPECT_EQ_MSG(test, tcb.state, TOYTCP_CLOSED, "abort in %s", name);
+		KUNIT_EXPECT_EQ_MSG(test, v.reply.flags, calls[i].abort_rst, "abort in %s", name);
+		if (calls[i].abort_rst)
+			KUNIT_EXPECT_EQ_MSG(test, v.reply.seq, tcb.snd_nxt, "abort in %s", name);
+	}
+}
+
+static struct kunit_case toytcp_fsm_cases[] = {
+	KUNIT_CASE_PARAM(toytcp_fsm_grid_test, grid_gen_params),
+	KUNIT_CASE(toytcp_fsm_grid_complete_test),
+	KUNIT_CASE(toytcp_fsm_spec_numbers_test),
+	KUNIT_CASE(toytcp_fsm_lifecycle_test),
+	KUNIT_CASE(toytcp_fsm_out_of_order_test),
+	KUNIT_CASE(toytcp_fsm_wrap_test),
+	KUNIT_CASE(toytcp_fsm_output_test),
+	KUNIT_CASE(toytcp_fsm_retransmit_test),
+	KUNIT_CASE(toytcp_fsm_user_calls_test),
+	{}
+};
+
+static struct kunit_suite toytcp_fsm_suite = {
+	.name = "toytcp_fsm",
+	.test_cases = toytcp_fsm_cases,
+};
+
+kunit_test_suites(&toytcp_fsm_suite);

@@ -1,0 +1,365 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit: the connection table (suite toytcp_table) and the timers (suite
+ * toytcp_timers), on a stand-in namespace: a struct toytcp_net of the
+ * test's own with a table and counters but no hook.
+ */
+#include <kunit/test.h>
+#include <linux/delay.h>
+#include "conn.h"
+#include "netns.h"
+#include "params.h"
+#include "stats.h"
+#include "timers.h"
+
+#define IP(a, b, c, d)	htonl(((a) << 24) | ((b) << 16) | ((c) << 8) | (d))
+
+static struct toytcp_net *fake_net(struct kunit *test)
+{
+	struct toytcp_net *tn = kunit_kzalloc(test, sizeof(*tn), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, tn);
+	tn->net = &init_net;
+	tn->mib = alloc_percpu(struct toytcp_mib);
+	KUNIT_ASSERT_NOT_NULL(test, tn->mib);
+	KUNIT_ASSERT_EQ(test, toytcp_table_init(&tn->table), 0);
+	return tn;
+}
+
+static void fake_net_free(struct toytcp_net *tn)
+{
+	toytcp_table_flush(&tn->table);
+	toytcp_table_destroy(&tn->table);
+	free_percpu(tn->mib);
+}
+
+static struct toytcp_key key_of(u32 host, u16 lport, u16 rport)
+{
+	return (struct toytcp_key){
+		.laddr = IP(10, 0, 0, 2), .raddr = htonl(0x0a000000 | host),
+		.lport = htons(lport), .rport = htons(rport),
+	};
+}
+
+/* A connection in the table, in @state; NULL if its 4-tuple is taken. */
+static struct toytcp_conn *add(struct kunit *test, struct toytcp_net *tn,
+			       const struct toytcp_key *key,
+			       enum toytcp_state state)
+{
+	struct toytcp_conn *conn = toytcp_conn_alloc(tn, key, GFP_KERNEL);
+	int ret;
+
+	KUNIT_ASSERT_NOT_NULL(test, conn);
+	spin_lock_bh(&conn->lock);
+	ret = toytcp_table_insert(&tn->table, conn);
+	if (!ret)
+		toytcp_conn_set_state(conn, state);
+	spin_unlock_bh(&conn->lock);
+	if (ret) {
+		KUNIT_EXPECT_EQ(test, ret, -EADDRINUSE);
+		toytcp_conn_put(conn);
+		return NULL;
+	}
+	return conn;
+}
+
+static struct toytcp_conn *find(struct toytcp_net *tn, const struct toytcp_key *key)
+{
+	struct toytcp_conn *conn;
+
+	rcu_read_lock();
+	conn = toytcp_table_lookup(&tn->table, key);
+	rcu_read_unlock();
+	return conn;
+}
+
+static void toytcp_table_basic_test(struct kunit *test)
+{
+	struct toytcp_net *tn = fake_net(test);
+	struct toytcp_key k1 = key_of(1, 7, 40001), k2 = key_of(1, 7, 40002);
+	struct toytcp_conn *c1;
+
+	c1 = add(test, tn, &k1, TOYTCP_ESTABLISHED);
+	KUNIT_ASSERT_NOT_NULL(test, c1);
+	KUNIT_EXPECT_PTR_EQ(test, find(tn, &k1), c1);
+	KUNIT_EXPECT_NULL(test, find(tn, &k2));
+	KUNIT_EXPECT_NULL(test, add(test, tn, &k1, TOYTCP_ESTABLISHED));
+	KUNIT_EXPECT_EQ(test, toytcp_table_count(&tn->table), 1U);
+
+	/* Closing takes it out of the table. */
+	spin_lock_bh(&c1->lock);
+	toytcp_conn_set_state(c1, TOYTCP_CLOSED);
+	spin_unlock_bh(&c1->lock);
+	KUNIT_EXPECT_NULL(test, find(tn, &k1));
+	KUNIT_EXPECT_EQ(test, toytcp_table_count(&tn->table), 0U);
+	fake_net_free(tn);
+}
+
+static void toytcp_table_listener_test(struct kunit *test)
+{
+	struct toytcp_net *tn = fake_net(test);
+	struct toytcp_key lk = { .lport = htons(7) }, ck = key_of(1, 7, 40001);
+	struct toytcp_conn *lst, *conn;
+
+	lst = add(test, tn, &lk, TOYTCP_LISTEN);
+	KUNIT_ASSERT_NOT_NULL(test, lst);
+	KUNIT_EXPECT_NULL(test, add(test, tn, &lk, TOYTCP_LISTEN));
+	/* A connection on the listener's port has a key of its own. */
+	conn = add(test, tn, &ck, TOYTCP_ESTABLISHED);
+	KUNIT_EXPECT_NOT_NULL(test, conn);
+	rcu_read_lock();
+	KUNIT_EXPECT_PTR_EQ(test, toytcp_table_lookup_listener(&tn->table, htons(7)), lst);
+	KUNIT_EXPECT_NULL(test, toytcp_table_lookup_listener(&tn->table, htons(8)));
+	rcu_read_unlock();
+	KUNIT_EXPECT_PTR_EQ(test, find(tn, &ck), conn);
+	fake_net_free(tn);
+}
+
+/*
+ * Many connections that differ in one field only: every one is found,
+ * through the table's growth, and after half of them are gone.
+ */
+static void toytcp_table_many_test(struct kunit *test)
+{
+	struct toytcp_net *tn = fake_net(test);
+	const int n = 20000;
+	struct toytcp_conn **c;
+	struct toytcp_key k;
+	int i, found = 0;
+
+	c = kunit_kcalloc(test, n, sizeof(*c), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, c);
+	for (i = 0; i < n; i++) {
+		k = key_of(1, 7, 1024 + i);
+		c[i] = add(test, tn, &k, TOYTCP_ESTABLISHED);
+		KUNIT_ASSERT_NOT_NULL(test, c[i]);
+	}
+	KUNIT_EXPECT_EQ(test, toytcp_table_count(&tn->table), (unsigned int)n);
+	for (i = 0; i < n; i++) {
+		k = key_of(1, 7, 1024 + i);
+		found += find(tn, &k) == c[i];
+	}
+	KUNIT_EXPECT_EQ(test, found, n);
+	for (i = 0; i < n; i += 2) {
+		spin_lock_bh(&c[i]->lock);
+		toytcp_conn_set_state(c[i], TOYTCP_CLOSED);
+		spin_unlock_bh(&c[i]->lock);
+	}
+	for (i = 0, found = 0; i < n; i++) {
+		k = key_of(1, 7, 1024 + i);
+		found += find(tn, &k) == (i % 2 ? c[i] : NULL);
+	}
+	KUNIT_EXPECT_EQ(test, found, n);
+	KUNIT_EXPECT_EQ(test, toytcp_table_count(&tn->table), (unsigned int)n / 2);
+	fake_net_free(tn);
+}
+
+/* Two namespaces hold the same 4-tuple, each its own. */
+static void toytcp_table_netns_test(struct kunit *test)
+{
+	struct toytcp_net *a = fake_net(test), *b = fake_net(test);
+	struct toytcp_key k = key_of(1, 7, 40001);
+	struct toytcp_conn *ca, *cb;
+
+	ca = add(test, a, &k, TOYTCP_ESTABLISHED);
+	cb = add(test, b, &k, TOYTCP_ESTABLISHED);
+	KUNIT_ASSERT_NOT_NULL(test, ca);
+	KUNIT_ASSERT_NOT_NULL(test, cb);
+	KUNIT_EXPECT_PTR_NE(test, ca, cb);
+	KUNIT_EXPECT_PTR_EQ(test, find(a, &k), ca);
+	KUNIT_EXPECT_PTR_EQ(test, find(b, &k), cb);
+	fake_net_free(a);
+	KUNIT_EXPECT_PTR_EQ(test, find(b, &k), cb);
+	fake_net_free(b);
+}
+
+/* CurrEstab and friends follow the state changes, as Linux counts them. */
+static void toytcp_table_counters_test(struct kunit *test)
+{
+	struct toytcp_net *tn = fake_net(test);
+	struct toytcp_key k1 = key_of(1, 7, 1), k2 = key_of(1, 7, 2), k3 = key_of(1, 7, 3);
+	struct toytcp_conn *c1, *c2, *c3;
+
+	c1 = add(test, tn, &k1, TOYTCP_ESTABLISHED);
+	c2 = add(test, tn, &k2, TOYTCP_SYN_SENT);
+	c3 = add(test, tn, &k3, TOYTCP_CLOSE_WAIT);
+	KUNIT_EXPECT_EQ(test, toytcp_stats_read(tn, TOYTCP_MIB_CURRESTAB), 2UL);
+	spin_lock_bh(&c1->lock);
+	toytcp_conn_set_state(c1, TOYTCP_CLOSED);		/* a reset */
+	spin_unlock_bh(&c1->lock);
+	spin_lock_bh(&c2->lock);
+	toytcp_conn_set_state(c2, TOYTCP_CLOSED);		/* a failed attempt */
+	spin_unlock_bh(&c2->lock);
+	spin_lock_bh(&c3->lock);
+	toytcp_conn_set_state(c3, TOYTCP_LAST_ACK);		/* a close */
+	spin_unlock_bh(&c3->lock);
+	KUNIT_EXPECT_EQ(test, toytcp_stats_read(tn, TOYTCP_MIB_CURRESTAB), 0UL);
+	KUNIT_EXPECT_EQ(test, toytcp_stats_read(tn, TOYTCP_MIB_ESTABRESETS), 1UL);
+	KUNIT_EXPECT_EQ(test, toytcp_stats_read(tn, TOYTCP_MIB_ATTEMPTFAILS), 1UL);
+	fake_net_free(tn);
+}
+
+/* RFC 6528: ISNs differ per 4-tuple and move with the clock. */
+static void toytcp_isn_test(struct kunit *test)
+{
+	struct toytcp_key k1 = key_of(1, 7, 40001), k2 = key_of(1, 7, 40002);
+	u32 a = toytcp_conn_isn(&k1), b, c;
+
+	msleep(20);
+	b = toytcp_conn_isn(&k1);
+	c = toytcp_conn_isn(&k2);
+	/* 20 ms of 64 ns ticks: about 312,500; allow a slow machine. */
+	KUNIT_EXPECT_GT(test, b - a, 300000U);
+	KUNIT_EXPECT_LT(test, b - a, 300000000U);
+	KUNIT_EXPECT_GT(test, c - b > b - c ? b - c : c - b, 1000000U);
+}
+
+static struct kunit_case toytcp_table_cases[] = {
+	KUNIT_CASE(toytcp_table_basic_test),
+	KUNIT_CASE(toytcp_table_listener_test),
+	KUNIT_CASE(toytcp_table_many_test),
+	KUNIT_CASE(toytcp_table_netns_test),
+	KUNIT_CASE(toytcp_table_counters_test),
+	KUNIT_CASE(toytcp_isn_test),
+	{}
+};
+
+static struct kunit_suite toytcp_table_suite = {
+	.name = "toytcp_table",
+	.test_cases = toytcp_table_cases,
+};
+
+/* Take a reference to look at a connection after it is closed. */
+static struct toytcp_conn *hold(struct toytcp_conn *conn)
+{
+	refcount_inc(&conn->refcnt);
+	return conn;
+}
+
+static bool is_dead(struct toytcp_conn *conn)
+{
+	bool dead;
+
+	spin_lock_bh(&conn->lock);
+	dead = conn->dead;
+	spin_unlock_bh(&conn->lock);
+	return dead;
+}
+
+/*
+ * TIME_WAIT lasts 2 * msl_ms and a retransmitted FIN restarts it. With
+ * msl_ms = 500: armed at 0, restarted at 500 (due at 1500), alive at
+ * 1100 though the first arming was due at 1000, gone by 2200.
+ */
+static void toytcp_timers_time_wait_test(struct kunit *test)
+{
+	struct toytcp_net *tn = fake_net(test);
+	struct toytcp_key k = key_of(1, 7, 40001);
+	unsigned int msl = toytcp_msl_ms;
+	struct toytcp_conn *conn;
+	s64 left;
+
+	WRITE_ONCE(toytcp_msl_ms, 500);
+	conn = hold(add(test, tn, &k, TOYTCP_TIME_WAIT));
+	spin_lock_bh(&conn->lock);
+	toytcp_timers_after_event(conn, TOYTCP_TIMER_TIME_WAIT);
+	left = toytcp_timer_remaining_ms(conn);
+	spin_unlock_bh(&conn->lock);
+	KUNIT_EXPECT_GT(test, left, 800LL);
+	KUNIT_EXPECT_LE(test, left, 1000LL);
+
+	msleep(500);
+	spin_lock_bh(&conn->lock);
+	toytcp_timers_after_event(conn, TOYTCP_TIMER_TIME_WAIT);	/* FIN again */
+	spin_unlock_bh(&conn->lock);
+	msleep(600);
+	KUNIT_EXPECT_FALSE(test, is_dead(conn));
+	KUNIT_EXPECT_EQ(test, toytcp_stats_read(tn, TOYTCP_MIB_TIMEWAITED), 0UL);
+	msleep(1100);
+	KUNIT_EXPECT_TRUE(test, is_dead(conn));
+	KUNIT_EXPECT_EQ(test, toytcp_stats_read(tn, TOYTCP_MIB_TIMEWAITED), 1UL);
+	KUNIT_EXPECT_NULL(test, find(tn, &k));
+
+	WRITE_ONCE(toytcp_msl_ms, msl);
+	toytcp_conn_put(conn);
+	fake_net_free(tn);
+}
+
+/*
+ * Retransmission backs off, doubling the RTO, and gives up after
+ * max_retries timeouts: a SYN to TEST-NET-1 (no route in the test VM, so
+ * nothing leaves) with RTO 10 ms and 3 retries is gone within a second,
+ * counted as a failed attempt, its RTO at 80 ms.
+ */
+static void toytcp_timers_backoff_test(struct kunit *test)
+{
+	struct toytcp_net *tn = fake_net(test);
+	struct toytcp_key k = { .laddr = IP(10, 0, 0, 1), .raddr = IP(192, 0, 2, 1),
+				.lport = htons(40001), .rport = htons(7) };
+	unsigned int retries = toytcp_max_retries;
+	struct toytcp_verdict v;
+	struct toytcp_conn *conn;
+
+	WRITE_ONCE(toytcp_max_retries, 3);
+	conn = hold(add(test, tn, &k, TOYTCP_CLOSED));
+	spin_lock_bh(&conn->lock);
+	toytcp_fsm_open(&conn->tcb, 1000, &v);
+	conn->tcb.state = TOYTCP_CLOSED;
+	toytcp_conn_set_state(conn, TOYTCP_SYN_SENT);
+	conn->rto_ms = 10;
+	toytcp_timers_after_event(conn, TOYTCP_TIMER_KEEP);
+	KUNIT_EXPECT_STREQ(test, toytcp_timer_name(conn), "rtx");
+	spin_unlock_bh(&conn->lock);
+
+	msleep(1000);
+	KUNIT_EXPECT_TRUE(test, is_dead(conn));
+	KUNIT_EXPECT_EQ(test, conn->retries, 3);
+	KUNIT_EXPECT_EQ(test, conn->rto_ms, 80U);
+	KUNIT_EXPECT_EQ(test, toytcp_stats_read(tn, TOYTCP_MIB_RETRANSSEGS), 3UL);
+	KUNIT_EXPECT_EQ(test, toytcp_stats_read(tn, TOYTCP_MIB_ATTEMPTFAILS), 1UL);
+
+	WRITE_ONCE(toytcp_max_retries, retries);
+	toytcp_conn_put(conn);
+	fake_net_free(tn);
+}
+
+/* An acknowledgment of new data starts the backoff over from rto_ms. */
+static void toytcp_timers_progress_test(struct kunit *test)
+{
+	struct toytcp_net *tn = fake_net(test);
+	struct toytcp_key k = key_of(1, 7, 40001);
+	struct toytcp_conn *conn;
+
+	conn = add(test, tn, &k, TOYTCP_ESTABLISHED);
+	spin_lock_bh(&conn->lock);
+	conn->tcb.snd_una = 1000;
+	conn->tcb.snd_nxt = 1100;	/* 100 bytes in flight */
+	conn->tcb.snd_queued = 100;
+	conn->rto_ms = 4000;
+	conn->retries = 2;
+	toytcp_timers_after_event(conn, TOYTCP_TIMER_RTX);
+	KUNIT_EXPECT_EQ(test, conn->retries, 0);
+	KUNIT_EXPECT_EQ(test, conn->rto_ms, toytcp_rto_ms);
+	KUNIT_EXPECT_STREQ(test, toytcp_timer_name(conn), "rtx");
+	/* All acknowledged: the timer stops. */
+	conn->tcb.snd_una = 1100;
+	conn->tcb.snd_queued = 0;
+	toytcp_timers_after_event(conn, TOYTCP_TIMER_RTX);
+	KUNIT_EXPECT_STREQ(test, toytcp_timer_name(conn), "-");
+	spin_unlock_bh(&conn->lock);
+	fake_net_free(tn);
+}
+
+static struct kunit_case toytcp_timers_cases[] = {
+	KUNIT_CASE(toytcp_timers_time_wait_test),
+	KUNIT_CASE(toytcp_timers_backoff_test),
+	KUNIT_CASE(toytcp_timers_progress_test),
+	{}
+};
+
+static struct kunit_suite toytcp_timers_suite = {
+	.name = "toytcp_timers",
+	.test_cases = toytcp_timers_cases,
+};
+
+kunit_test_suites(&toytcp_table_suite, &toytcp_timers_suite);
