@@ -453,6 +453,75 @@ static void toytcp_fsm_lifecycle_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, sv.state, TOYTCP_CLOSED);
 }
 
+/* RFC 793 Figure 8: both SYNs cross; each end establishes on the SYN,ACK. */
+static void toytcp_fsm_simultaneous_open_test(struct kunit *test)
+{
+	struct toytcp_tcb a, b;
+	struct toytcp_verdict v;
+	struct toytcp_seg seg = { .wnd = 65535 };
+
+	toytcp_fsm_open(&a, 100, &v);
+	toytcp_fsm_open(&b, 300, &v);
+	seg.flags = S;
+	seg.seq = 300;
+	toytcp_fsm_segment(&a, &seg, &v);			/* A gets B's SYN */
+	KUNIT_EXPECT_EQ(test, a.state, TOYTCP_SYN_RECV);
+	KUNIT_EXPECT_EQ(test, v.reply.flags, S | A);
+	KUNIT_EXPECT_EQ(test, v.reply.seq, 100U);
+	KUNIT_EXPECT_EQ(test, v.reply.ack, 301U);
+	seg.seq = 100;
+	toytcp_fsm_segment(&b, &seg, &v);			/* B gets A's SYN */
+	KUNIT_EXPECT_EQ(test, b.state, TOYTCP_SYN_RECV);
+
+	seg = (struct toytcp_seg){ .flags = S | A, .seq = 300, .ack = 101, .wnd = 65535 };
+	toytcp_fsm_segment(&a, &seg, &v);			/* B's SYN,ACK */
+	KUNIT_EXPECT_EQ(test, a.state, TOYTCP_ESTABLISHED);
+	KUNIT_EXPECT_EQ(test, v.reply.flags, A);
+	KUNIT_EXPECT_EQ(test, v.reply.seq, 101U);
+	KUNIT_EXPECT_EQ(test, v.reply.ack, 301U);
+	seg = (struct toytcp_seg){ .flags = S | A, .seq = 100, .ack = 301, .wnd = 65535 };
+	toytcp_fsm_segment(&b, &seg, &v);			/* A's SYN,ACK */
+	KUNIT_EXPECT_EQ(test, b.state, TOYTCP_ESTABLISHED);
+	/* The ACKs that follow change nothing. */
+	seg = (struct toytcp_seg){ .flags = A, .seq = 301, .ack = 101, .wnd = 65535 };
+	toytcp_fsm_segment(&a, &seg, &v);
+	KUNIT_EXPECT_EQ(test, a.state, TOYTCP_ESTABLISHED);
+	KUNIT_EXPECT_EQ(test, v.reply.flags, 0);
+
+	/* A passive SYN_RECV takes no SYN,ACK: the grid's SYN_RECV row. */
+}
+
+/* Simultaneous close: FINs cross, both go through CLOSING to TIME_WAIT. */
+static void toytcp_fsm_simultaneous_close_test(struct kunit *test)
+{
+	struct toytcp_tcb a, b;
+	struct toytcp_verdict v;
+	struct toytcp_out out;
+	struct toytcp_seg seg = { .flags = F | A, .wnd = 65535 };
+
+	fixture(TOYTCP_ESTABLISHED, &a);		/* 1001 / 5001 */
+	fixture(TOYTCP_ESTABLISHED, &b);
+	b.snd_una = b.snd_nxt = 5001;
+	b.rcv_nxt = 1001;
+	toytcp_fsm_close(&a, &v);
+	toytcp_fsm_close(&b, &v);
+	KUNIT_ASSERT_TRUE(test, toytcp_fsm_output(&a, 1460, &out));
+	KUNIT_ASSERT_TRUE(test, toytcp_fsm_output(&b, 1460, &out));
+	seg.seq = 5001;
+	seg.ack = 1001;					/* B's FIN: our FIN not yet acked */
+	toytcp_fsm_segment(&a, &seg, &v);
+	KUNIT_EXPECT_EQ(test, a.state, TOYTCP_CLOSING);
+	KUNIT_EXPECT_EQ(test, v.reply.ack, 5002U);
+	seg.seq = 1001;
+	seg.ack = 5001;
+	toytcp_fsm_segment(&b, &seg, &v);
+	KUNIT_EXPECT_EQ(test, b.state, TOYTCP_CLOSING);
+	seg = (struct toytcp_seg){ .flags = A, .seq = 5002, .ack = 1002, .wnd = 65535 };
+	toytcp_fsm_segment(&a, &seg, &v);
+	KUNIT_EXPECT_EQ(test, a.state, TOYTCP_TIME_WAIT);
+	KUNIT_EXPECT_EQ(test, v.timer, TW);
+}
+
 /* Out-of-order data is dropped with a duplicate ACK; its FIN too. */
 static void toytcp_fsm_out_of_order_test(struct kunit *test)
 {
@@ -612,6 +681,8 @@ static struct kunit_case toytcp_fsm_cases[] = {
 	KUNIT_CASE(toytcp_fsm_grid_complete_test),
 	KUNIT_CASE(toytcp_fsm_spec_numbers_test),
 	KUNIT_CASE(toytcp_fsm_lifecycle_test),
+	KUNIT_CASE(toytcp_fsm_simultaneous_open_test),
+	KUNIT_CASE(toytcp_fsm_simultaneous_close_test),
 	KUNIT_CASE(toytcp_fsm_out_of_order_test),
 	KUNIT_CASE(toytcp_fsm_wrap_test),
 	KUNIT_CASE(toytcp_fsm_output_test),

@@ -327,9 +327,14 @@ static bool toytcp_fsm_acceptable(const struct toytcp_tcb *tcb,
  * "If an incoming segment is not acceptable, an acknowledgment should be
  * sent in reply (unless the RST bit is set, if so drop the segment and
  * return) ... After sending the acknowledgment, drop the unacceptable
- * segment and return." Two unacceptable segments get more than that:
+ * segment and return." Three unacceptable segments get more than that:
  *  - SYN-RECEIVED: the peer's SYN again means our SYN,ACK was lost; send
  *    it again (what Linux does in tcp_check_req()).
+ *  - SYN-RECEIVED after a simultaneous open: the peer's SYN,ACK, its SYN
+ *    once more with an acceptable ACK of ours. RFC 793's Figure 8 has it
+ *    establish the connection and be acknowledged, though its sequence
+ *    number lies left of the window; Linux makes the same exception in
+ *    tcp_validate_incoming().
  *  - TIME-WAIT: "The only thing that can arrive in this state is a
  *    retransmission of the remote FIN. Acknowledge it, and restart the
  *    2 MSL timeout."
@@ -340,11 +345,17 @@ static void toytcp_fsm_unacceptable(struct toytcp_tcb *tcb,
 {
 	if (seg->flags & TOYTCP_RST)
 		return;
-	if (tcb->state == TOYTCP_SYN_RECV &&
-	    (seg->flags & (TOYTCP_SYN | TOYTCP_ACK)) == TOYTCP_SYN &&
-	    seg->seq == tcb->irs) {
+	if (tcb->state == TOYTCP_SYN_RECV && seg->seq == tcb->irs && !seg->len &&
+	    (seg->flags & (TOYTCP_SYN | TOYTCP_ACK | TOYTCP_FIN)) == TOYTCP_SYN) {
 		toytcp_reply(v, TOYTCP_SYN | TOYTCP_ACK, tcb->iss, tcb->rcv_nxt);
 		return;
+	}
+	if (tcb->state == TOYTCP_SYN_RECV && !tcb->passive && seg->seq == tcb->irs &&
+	    !seg->len && (seg->flags & (TOYTCP_SYN | TOYTCP_ACK | TOYTCP_FIN)) ==
+	    (TOYTCP_SYN | TOYTCP_ACK) && toytcp_seq_lt(tcb->snd_una, seg->ack) &&
+	    toytcp_seq_le(seg->ack, tcb->snd_nxt)) {
+		toytcp_fsm_advance_una(tcb, seg->ack, v);
+		tcb->state = TOYTCP_ESTABLISHED;
 	}
 	if (tcb->state == TOYTCP_TIME_WAIT && (seg->flags & TOYTCP_FIN) &&
 	    seg->seq + toytcp_seg_seqlen(seg) == tcb->rcv_nxt)

@@ -51,3 +51,24 @@ two_hosts() {
 	ip -n a link set lo up
 	ip -n b link set lo up
 }
+
+# conn_field NS LOCAL REMOTE COLUMN: a column of a connection in NS's conns
+# (columns by header name), or "gone" when it is not listed
+conn_field() {
+	nsdo "$1" awk -v l="$2" -v r="$3" -v c="$4" '
+		NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; next }
+		$1 == l && $2 == r { print $col[c]; f = 1 }
+		END { if (!f) print "gone" }' /proc/toytcp/conns
+}
+
+# wait_conn NS LOCAL REMOTE COLUMN VALUE [SECONDS]: poll until it holds
+wait_conn() {
+	local i=0 got
+	while [ $i -lt $((${6:-5} * 5)) ]; do
+		got=$(conn_field "$1" "$2" "$3" "$4")
+		[ "$got" = "$5" ] && return 0
+		sleep 0.2
+		i=$((i + 1))
+	done
+	fail "${1:-init}: $2 $3 $4: got '$got', want '$5'"
+}

@@ -1,0 +1,22 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# Scripted peer: each scripts/tests/peer/*.pkt plays exact segments at a
+# freshly loaded toytcp in namespace b from a raw socket in namespace a,
+# where toytcp is disabled (see scripts/tools/peer.py for the format).
+# PEER_ONLY=NAME runs only the scripts whose names contain NAME.
+. "$(dirname "$0")/lib.sh"
+
+two_hosts
+failed=0
+for pkt in "$TOYTCP_TOP"/scripts/tests/peer/*${PEER_ONLY:-}*.pkt; do
+	params=$(sed -n 's/^# params: //p' "$pkt")
+	step "$(basename "$pkt") ($params)"
+	load $params
+	ctl a disable || fail "disable in a"
+	if ! nsdo a python3 "$TOYTCP_TOP/scripts/tools/peer.py" --modns b "$pkt"; then
+		failed=$((failed + 1))
+	fi
+	unload
+done
+[ $failed = 0 ] || fail "$failed script(s) failed"
+echo PASS

@@ -1,0 +1,201 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""Play a scripted peer against toytcp, segment by segment.
+
+Run inside the peer's network namespace, where toytcp is disabled so that a
+raw protocol-253 socket sees what the module sends. The module runs in
+namespace MODNS, reached with `ip netns exec`.
+
+    peer.py [--modns b] [--peer 10.0.0.1] [--module 10.0.0.2] SCRIPT
+
+A script is one step per line; `#` starts a comment.
+
+    ports PEER MODULE       the 4-tuple's ports (default 40001 7)
+    ctl COMMAND...          write COMMAND to /proc/toytcp/ctl in MODNS
+    state STATE             the connection's state in MODNS's conns
+                            ("gone": not listed)
+    timer NAME MIN MAX      its timer is NAME with MIN..MAX ms left
+    stat NAME VALUE         a counter of MODNS's /proc/toytcp/stats
+    sleep SECONDS
+    < FLAGS [seq=E] [ack=E] [win=N] [len=N] [csum=bad]
+                            inject a segment from the peer; len=N adds N
+                            bytes of payload
+    > FLAGS [seq=E] [ack=E] [len=N]
+                            expect the module's next segment within 3 s;
+                            fields left out are not checked
+    > none [SECONDS]        expect no segment for SECONDS (default 1)
+
+FLAGS are letters of "FSRPAUEC" (FIN SYN RST PSH ACK URG ECE CWR), or "."
+for none. E is a number, a variable $name, or $name+N / $name-N; a field
+with an unbound variable binds it to the value seen. Exit status 0 when
+every step held; otherwise the failing line and what was seen.
+"""
+import argparse
+import os
+import re
+import select
+import subprocess
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import seg  # noqa: E402
+
+
+class Fail(Exception):
+    pass
+
+
+class Peer:
+    def __init__(self, a):
+        self.modns, self.me, self.mod = a.modns, a.peer, a.module
+        self.pport, self.mport = 40001, 7
+        self.vars = {}
+        self.sock = seg.sock()
+
+    # ---- expressions ----
+    def value(self, expr, seen=None):
+        m = re.fullmatch(r"\$(\w+)(?:([+-])(\d+))?|(\d+)", expr)
+        if not m:
+            raise Fail("bad expression %r" % expr)
+        if m.group(4):
+            return int(m.group(4)) & 0xFFFFFFFF
+        name, sign, n = m.group(1), m.group(2), int(m.group(3) or 0)
+        off = n if sign != "-" else -n
+        if name not in self.vars:
+            if seen is None:
+                raise Fail("variable $%s used before it is bound" % name)
+            self.vars[name] = (seen - off) & 0xFFFFFFFF
+        return (self.vars[name] + off) & 0xFFFFFFFF
+
+    @staticmethod
+    def fields(words):
+        out = {}
+        for w in words:
+            k, _, v = w.partition("=")
+            out[k] = v
+        return out
+
+    # ---- the module's side ----
+    def modsh(self, *cmd):
+        return subprocess.run(["ip", "netns", "exec", self.modns] + list(cmd),
+                              capture_output=True, text=True)
+
+    def conn_line(self):
+        text = self.modsh("cat", "/proc/toytcp/conns").stdout
+        want = ("%s:%d" % (self.mod, self.mport), "%s:%d" % (self.me, self.pport))
+        for line in text.splitlines()[1:]:
+            f = line.split()
+            if (f[0], f[1]) == want:
+                return f
+        return None
+
+    # ---- steps ----
+    def inject(self, words):
+        f = self.fields(words[1:])
+        flags = "" if words[0] == "." else words[0]
+        data = b"x" * int(f.get("len", 0))
+        s = seg.build(self.me, self.mod, self.pport, self.mport,
+                      self.value(f.get("seq", "0")), self.value(f.get("ack", "0")),
+                      flags, data, window=int(f.get("win", 65535)),
+                      bad_csum=f.get("csum") == "bad")
+        self.sock.sendto(s, (self.mod, 0))
+
+    def receive(self, timeout):
+        end = time.monotonic() + timeout
+        while True:
+            left = end - time.monotonic()
+            if left <= 0 or not select.select([self.sock], [], [], left)[0]:
+                return None
+            pkt, (src, _) = self.sock.recvfrom(65535)
+            if src != self.mod:
+                continue
+            p = seg.parse(pkt[(pkt[0] & 0xF) * 4:])
+            if (p["sport"], p["dport"]) == (self.mport, self.pport):
+                return p
+
+    @staticmethod
+    def show(p):
+        return "%s seq=%d ack=%d len=%d" % (p["flags"], p["seq"], p["ack"], len(p["data"]))
+
+    def expect(self, words):
+        if words[0] == "none":
+            t = float(words[1]) if len(words) > 1 else 1.0
+            p = self.receive(t)
+            if p:
+                raise Fail("expected nothing, got " + self.show(p))
+            return
+        p = self.receive(3.0)
+        if not p:
+            raise Fail("expected %s, got nothing in 3 s" % " ".join(words))
+        flags = "" if words[0] == "." else words[0]
+        if sorted(p["flags"].replace(".", "")) != sorted(flags.upper()):
+            raise Fail("expected flags %s, got %s" % (words[0], self.show(p)))
+        f = self.fields(words[1:])
+        for k in ("seq", "ack"):
+            if k in f and self.value(f[k], p[k]) != p[k]:
+                raise Fail("expected %s=%s (%d), got %s" % (
+                    k, f[k], self.value(f[k]), self.show(p)))
+        if "len" in f and int(f["len"]) != len(p["data"]):
+            raise Fail("expected len=%s, got %s" % (f["len"], self.show(p)))
+        print("    got " + self.show(p), flush=True)
+
+    def step(self, words):
+        op = words[0]
+        if op == "ports":
+            self.pport, self.mport = int(words[1]), int(words[2])
+        elif op == "ctl":
+            cmd = " ".join(words[1:])
+            r = self.modsh("sh", "-c", 'printf "%s\\n" "$1" >/proc/toytcp/ctl', "ctl", cmd)
+            if r.returncode:
+                raise Fail("ctl %r failed: %s" % (cmd, r.stderr.strip()))
+        elif op == "state":
+            line = self.conn_line()
+            got = line[2] if line else "gone"
+            if got != words[1]:
+                raise Fail("expected state %s, got %s" % (words[1], got))
+        elif op == "timer":
+            line = self.conn_line()
+            name, _, ms = (line[-1] if line else "gone").partition(":")
+            if name != words[1] or not int(words[2]) <= int(ms or -1) <= int(words[3]):
+                raise Fail("expected timer %s with %s..%s ms, got %s" % (
+                    words[1], words[2], words[3], line[-1] if line else "gone"))
+        elif op == "stat":
+            text = self.modsh("cat", "/proc/toytcp/stats").stdout
+            got = dict(l.split() for l in text.splitlines()).get(words[1])
+            if got != words[2]:
+                raise Fail("expected %s %s, got %s" % (words[1], words[2], got))
+        elif op == "sleep":
+            time.sleep(float(words[1]))
+        elif op == "<":
+            self.inject(words[1:])
+        elif op == ">":
+            self.expect(words[1:])
+        else:
+            raise Fail("unknown step %r" % op)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--modns", default="b")
+    ap.add_argument("--peer", default="10.0.0.1")
+    ap.add_argument("--module", default="10.0.0.2")
+    ap.add_argument("script")
+    a = ap.parse_args()
+    peer = Peer(a)
+    with open(a.script) as f:
+        for n, raw in enumerate(f, 1):
+            line = raw.split("#", 1)[0].strip()
+            if not line:
+                continue
+            print("  %3d  %s" % (n, line), flush=True)
+            try:
+                peer.step(line.split())
+            except Fail as e:
+                print("FAIL %s:%d: %s\n      %s" % (os.path.basename(a.script), n, line, e))
+                return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
