@@ -2,6 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 # The hook takes protocol-253 segments only, per namespace, and lets every
 # other packet through; `disable` hands protocol 253 back to the stack.
+# The segments sent are RSTs, which toytcp never answers, so that every
+# count below is of what was sent.
 . "$(dirname "$0")/lib.sh"
 
 two_hosts
@@ -26,7 +28,7 @@ step "protocol 253 is taken by toytcp in b, counted in b only"
 nsdo b $SEG recv --timeout 3 >/tmp/raw.out &
 rawpid=$!
 sleep 1
-nsdo a $SEG send 10.0.0.1 10.0.0.2 --count 5
+nsdo a $SEG send 10.0.0.1 10.0.0.2 --flags R --count 5
 sleep 1
 expect_eq "b InSegs" "$(counter b InSegs)" 5
 expect_eq "a InSegs" "$(counter a InSegs)" 0
@@ -45,13 +47,13 @@ grep -q '10.0.0.1:40000 > 10.0.0.2:7 SA seq=1000 ack=0 len=2' /tmp/raw.out ||
 expect_eq "b InSegs while disabled" "$(counter b InSegs)" 5
 
 step "a is still enabled: disable is per namespace"
-nsdo b $SEG send 10.0.0.2 10.0.0.1 --count 3
+nsdo b $SEG send 10.0.0.2 10.0.0.1 --flags R --count 3
 sleep 1
 expect_eq "a InSegs" "$(counter a InSegs)" 3
 
 step "enabled again in b"
 ctl b enable || fail "enable"
-nsdo a $SEG send 10.0.0.1 10.0.0.2
+nsdo a $SEG send 10.0.0.1 10.0.0.2 --flags R
 sleep 1
 expect_eq "b InSegs" "$(counter b InSegs)" 6
 

@@ -28,14 +28,14 @@ expect_eq "without CAP_NET_ADMIN" \
 	"$(setpriv --inh-caps=-net_admin --bounding-set=-net_admin sh -c '. '"$TOYTCP_TOP"'/scripts/tests/lib.sh; ctl_errno "" enable')" EPERM
 if cat /proc/toytcp/ctl 2>/dev/null; then fail "ctl is readable"; fi
 
-step "ctl acts in the writer's namespace"
+step "ctl acts in the writer's namespace (RSTs: never answered)"
 ctl x disable || fail "disable in x"
-nsdo x $SEG send 127.0.0.1 127.0.0.1
+nsdo x $SEG send 127.0.0.1 127.0.0.1 --flags R
 expect_eq "x InSegs while disabled" "$(counter x InSegs)" 0
-$SEG send 127.0.0.1 127.0.0.1 --count 2
+$SEG send 127.0.0.1 127.0.0.1 --flags R --count 2
 expect_eq "init InSegs" "$(counter "" InSegs)" 2
 ctl x enable || fail "enable in x"
-nsdo x $SEG send 127.0.0.1 127.0.0.1
+nsdo x $SEG send 127.0.0.1 127.0.0.1 --flags R
 expect_eq "x InSegs" "$(counter x InSegs)" 1
 
 step "an open stats file keeps its namespace"
