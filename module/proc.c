@@ -30,11 +30,13 @@ static struct proc_dir_entry *toytcp_proc_dir;
  * One line per connection, listeners included, in hash order:
  *
  *   local remote state snd_una snd_nxt rcv_nxt snd_wnd sendq tx_bytes
- *   rx_bytes timer
+ *   rx_bytes timer app
  *
  * sendq: bytes queued and not yet acknowledged; tx_bytes: data bytes the
  * peer acknowledged; rx_bytes: data bytes taken in order; timer: what the
- * timer is armed for and the milliseconds left ("rtx:850"), or "-".
+ * timer is armed for and the milliseconds left ("rtx:850"), or "-"; app:
+ * what toytcp, playing the application, does with received data ("echo"
+ * sends it back, "-" drops it after counting).
  *
  * The listing walks the table with an rhashtable walker kept in the open
  * file, so each read() goes on where the last one stopped: reading the
@@ -45,7 +47,8 @@ struct toytcp_conns_iter {
 	struct rhashtable_iter walk;
 };
 
-#define TOYTCP_CONNS_FMT	"%-21s %-21s %-11s %10s %10s %10s %7s %7s %10s %10s %s\n"
+#define TOYTCP_CONNS_FMT \
+	"%-21s %-21s %-11s %10s %10s %10s %7s %7s %10s %10s %-14s %s\n"
 
 /* The walker's current connection (again), skipping a resize's -EAGAIN. */
 static void *toytcp_conns_peek(struct toytcp_conns_iter *it)
@@ -94,6 +97,7 @@ static void toytcp_conns_show_conn(struct seq_file *seq, struct toytcp_conn *con
 {
 	const struct toytcp_key *k = &conn->key;
 	const struct toytcp_tcb *tcb = &conn->tcb;
+	const char *app = conn->echo ? "echo" : "-";
 	char local[24], remote[24], num[7][24], timer[24];
 	s64 ms;
 
@@ -101,7 +105,7 @@ static void toytcp_conns_show_conn(struct seq_file *seq, struct toytcp_conn *con
 	snprintf(remote, sizeof(remote), "%pI4:%u", &k->raddr, ntohs(k->rport));
 	if (tcb->state == TOYTCP_LISTEN) {
 		seq_printf(seq, TOYTCP_CONNS_FMT, local, remote, "LISTEN",
-			   "-", "-", "-", "-", "-", "-", "-", conn->echo ? "echo" : "-");
+			   "-", "-", "-", "-", "-", "-", "-", "-", app);
 		return;
 	}
 	snprintf(num[0], sizeof(num[0]), "%u", tcb->snd_una);
@@ -118,7 +122,7 @@ static void toytcp_conns_show_conn(struct seq_file *seq, struct toytcp_conn *con
 		snprintf(timer, sizeof(timer), "%s:%lld", toytcp_timer_name(conn), ms);
 	seq_printf(seq, TOYTCP_CONNS_FMT, local, remote,
 		   toytcp_state_name(tcb->state), num[0], num[1], num[2], num[3],
-		   num[4], num[5], num[6], timer);
+		   num[4], num[5], num[6], timer, app);
 }
 
 static int toytcp_conns_show(struct seq_file *seq, void *v)
@@ -128,7 +132,7 @@ static int toytcp_conns_show(struct seq_file *seq, void *v)
 	if (v == SEQ_START_TOKEN) {
 		seq_printf(seq, TOYTCP_CONNS_FMT, "local", "remote", "state",
 			   "snd_una", "snd_nxt", "rcv_nxt", "snd_wnd", "sendq",
-			   "tx_bytes", "rx_bytes", "timer");
+			   "tx_bytes", "rx_bytes", "timer", "app");
 		return 0;
 	}
 	spin_lock_bh(&conn->lock);

@@ -82,11 +82,12 @@ class Peer:
                               capture_output=True, text=True)
 
     def conn_line(self):
-        text = self.modsh("cat", "/proc/toytcp/conns").stdout
-        want = ("%s:%d" % (self.mod, self.mport), "%s:%d" % (self.me, self.pport))
-        for line in text.splitlines()[1:]:
-            f = line.split()
-            if (f[0], f[1]) == want:
+        """The connection's line in MODNS's conns, by column name, or None."""
+        lines = self.modsh("cat", "/proc/toytcp/conns").stdout.splitlines()
+        want = ["%s:%d" % (self.mod, self.mport), "%s:%d" % (self.me, self.pport)]
+        for line in lines[1:]:
+            f = dict(zip(lines[0].split(), line.split()))
+            if [f["local"], f["remote"]] == want:
                 return f
         return None
 
@@ -151,15 +152,16 @@ class Peer:
                 raise Fail("ctl %r failed: %s" % (cmd, r.stderr.strip()))
         elif op == "state":
             line = self.conn_line()
-            got = line[2] if line else "gone"
+            got = line["state"] if line else "gone"
             if got != words[1]:
                 raise Fail("expected state %s, got %s" % (words[1], got))
         elif op == "timer":
             line = self.conn_line()
-            name, _, ms = (line[-1] if line else "gone").partition(":")
+            timer = line["timer"] if line else "gone"
+            name, _, ms = timer.partition(":")
             if name != words[1] or not int(words[2]) <= int(ms or -1) <= int(words[3]):
                 raise Fail("expected timer %s with %s..%s ms, got %s" % (
-                    words[1], words[2], words[3], line[-1] if line else "gone"))
+                    words[1], words[2], words[3], timer))
         elif op == "stat":
             text = self.modsh("cat", "/proc/toytcp/stats").stdout
             got = dict(l.split() for l in text.splitlines()).get(words[1])
