@@ -7,7 +7,7 @@
 
 ip addr add 10.1.0.2/24 dev eth0
 ip link set eth0 up
-load msl_ms=1000
+load msl_ms=3000
 c="10.1.0.2:40001 10.1.0.1:7"
 i=0
 until [ "$(conn_field "" $c state)" = ESTABLISHED ]; do
@@ -21,7 +21,8 @@ ctl "" "send $c hello over the wire" || fail send
 wait_conn "" $c rx_bytes 19 20
 echo "client: 19 bytes came back"
 ctl "" "close $c" || fail close
-wait_conn "" $c state FIN_WAIT2 20
+# FIN_WAIT2 may last no longer than the server takes to close: wait for
+# TIME_WAIT, which lasts 2 * msl_ms = 6 s.
 wait_conn "" $c state TIME_WAIT 30
 echo "client: TIME_WAIT"
 wait_conn "" $c state gone 10
