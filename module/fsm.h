@@ -65,11 +65,14 @@ struct toytcp_reply {
 	u32 ack;
 };
 
-/* What the caller does with the connection's timer after an event. */
+/*
+ * What the caller does with the connection's timer after an event. RTX:
+ * something new was acknowledged, so the retransmission timer starts over
+ * from the initial RTO.
+ */
 enum toytcp_timer_op {
 	TOYTCP_TIMER_KEEP,	/* leave it as it is */
-	TOYTCP_TIMER_RTX,	/* new data was acknowledged: restart the
-				 * retransmission timer from the initial RTO */
+	TOYTCP_TIMER_RTX,	/* progress: restart the backoff */
 	TOYTCP_TIMER_TIME_WAIT,	/* (re)start the 2*MSL timer */
 	TOYTCP_TIMER_FIN_WAIT2,	/* start the FIN_WAIT2 timeout */
 };
