@@ -18,6 +18,7 @@
 #include <linux/kernel.h>
 #include <linux/moduleparam.h>
 #include <linux/string.h>
+#include <linux/sysfs.h>
 #include "params.h"
 
 unsigned int toytcp_msl_ms = 30000;
@@ -30,64 +31,63 @@ EXPORT_SYMBOL_IF_KUNIT(toytcp_max_retries);
 unsigned int toytcp_mss = 1460;
 static char *toytcp_listen_param;
 
-static int toytcp_param_set_range(const char *val, const struct kernel_param *kp,
-				  unsigned int min, unsigned int max)
+/**
+ * struct toytcp_uint_param - an unsigned parameter with its bounds
+ * @val: the variable
+ * @min: smallest value accepted
+ * @max: largest value accepted
+ */
+struct toytcp_uint_param {
+	unsigned int *val;
+	unsigned int min;
+	unsigned int max;
+};
+
+/* Out of bounds is -EINVAL: a zero MSL or RTO would make timers spin. */
+static int toytcp_param_set(const char *val, const struct kernel_param *kp)
 {
+	const struct toytcp_uint_param *p = kp->arg;
 	unsigned int n;
 	int ret;
 
 	ret = kstrtouint(val, 10, &n);
 	if (ret)
 		return ret;
-	if (n < min || n > max)
+	if (n < p->min || n > p->max)
 		return -EINVAL;
-	WRITE_ONCE(*(unsigned int *)kp->arg, n);
+	WRITE_ONCE(*p->val, n);
 	return 0;
 }
 
-/* A zero MSL or RTO would make timers spin; refuse it at the door. */
-static int toytcp_param_set_ms(const char *val, const struct kernel_param *kp)
+static int toytcp_param_get(char *buf, const struct kernel_param *kp)
 {
-	return toytcp_param_set_range(val, kp, 1, 3600 * 1000);
+	const struct toytcp_uint_param *p = kp->arg;
+
+	return sysfs_emit(buf, "%u\n", READ_ONCE(*p->val));
 }
 
-static const struct kernel_param_ops toytcp_param_ms_ops = {
-	.set = toytcp_param_set_ms,
-	.get = param_get_uint,
+static const struct kernel_param_ops toytcp_param_ops = {
+	.set = toytcp_param_set,
+	.get = toytcp_param_get,
 };
 
-module_param_cb(msl_ms, &toytcp_param_ms_ops, &toytcp_msl_ms, 0644);
-MODULE_PARM_DESC(msl_ms, "maximum segment lifetime in ms; TIME_WAIT lasts 2*msl_ms (default 30000)");
-module_param_cb(rto_ms, &toytcp_param_ms_ops, &toytcp_rto_ms, 0644);
-MODULE_PARM_DESC(rto_ms, "initial retransmission timeout in ms (default 1000)");
-module_param_cb(fin_timeout_ms, &toytcp_param_ms_ops, &toytcp_fin_timeout_ms, 0644);
-MODULE_PARM_DESC(fin_timeout_ms, "how long FIN_WAIT2 waits for the peer's FIN, in ms (default 60000)");
+#define TOYTCP_PARAM(name, var, lo, hi, desc)				\
+	static struct toytcp_uint_param toytcp_param_##name = {		\
+		.val = &(var), .min = (lo), .max = (hi),		\
+	};								\
+	module_param_cb(name, &toytcp_param_ops, &toytcp_param_##name, 0644); \
+	MODULE_PARM_DESC(name, desc)
 
-/* Retries: 1..30; MSS: 1..65495, what fits an IPv4 packet. */
-static int toytcp_param_set_retries(const char *val, const struct kernel_param *kp)
-{
-	return toytcp_param_set_range(val, kp, 1, 30);
-}
-
-static int toytcp_param_set_mss(const char *val, const struct kernel_param *kp)
-{
-	return toytcp_param_set_range(val, kp, 1, 65535 - 20 - 20);
-}
-
-static const struct kernel_param_ops toytcp_param_retries_ops = {
-	.set = toytcp_param_set_retries,
-	.get = param_get_uint,
-};
-
-static const struct kernel_param_ops toytcp_param_mss_ops = {
-	.set = toytcp_param_set_mss,
-	.get = param_get_uint,
-};
-
-module_param_cb(max_retries, &toytcp_param_retries_ops, &toytcp_max_retries, 0644);
-MODULE_PARM_DESC(max_retries, "retransmission timeouts in a row before a connection gives up (default 6)");
-module_param_cb(mss, &toytcp_param_mss_ops, &toytcp_mss, 0644);
-MODULE_PARM_DESC(mss, "largest payload of one segment in bytes (default 1460)");
+TOYTCP_PARAM(msl_ms, toytcp_msl_ms, 1, 3600000,
+	     "maximum segment lifetime in ms; TIME_WAIT lasts 2*msl_ms (default 30000)");
+TOYTCP_PARAM(rto_ms, toytcp_rto_ms, 1, 3600000,
+	     "initial retransmission timeout in ms (default 1000)");
+TOYTCP_PARAM(fin_timeout_ms, toytcp_fin_timeout_ms, 1, 3600000,
+	     "how long FIN_WAIT2 waits for the peer's FIN, in ms (default 60000)");
+TOYTCP_PARAM(max_retries, toytcp_max_retries, 1, 30,
+	     "retransmission timeouts in a row before a connection gives up (default 6)");
+TOYTCP_PARAM(mss, toytcp_mss, 1, 65535 - 20 - 20,
+	     "largest payload of one segment in bytes (default 1460)");
 module_param_named(listen, toytcp_listen_param, charp, 0444);
 MODULE_PARM_DESC(listen, "comma-separated ports to listen on in the initial namespace at load");
 

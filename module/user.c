@@ -196,14 +196,13 @@ int toytcp_user_send(struct toytcp_net *tn, const struct toytcp_key *key,
 	return PTR_ERR_OR_ZERO(space);
 }
 
-/**
- * toytcp_user_close() - CLOSE: a FIN after the queued data
- * @tn: the namespace
- * @key: the connection, or a listener (which then stops listening)
- *
- * Return: 0, -ENOENT (no such connection) or -ENOTCONN (already closing).
+/*
+ * A call that the state machine decides alone (CLOSE, ABORT): run it on the
+ * connection of @key, send what it asks for, account for the new state.
  */
-int toytcp_user_close(struct toytcp_net *tn, const struct toytcp_key *key)
+static int toytcp_user_call(struct toytcp_net *tn, const struct toytcp_key *key,
+			    void (*call)(struct toytcp_tcb *tcb,
+					 struct toytcp_verdict *v))
 {
 	struct toytcp_conn *conn = toytcp_user_find(tn, key);
 	struct toytcp_verdict v;
@@ -214,16 +213,29 @@ int toytcp_user_close(struct toytcp_net *tn, const struct toytcp_key *key)
 		return -ENOENT;
 	__skb_queue_head_init(&q);
 	old = conn->tcb.state;
-	toytcp_fsm_close(&conn->tcb, &v);
+	call(&conn->tcb, &v);
 	if (!v.err) {
+		toytcp_output_queue_reply(conn, &v.reply, &q);
 		toytcp_conn_state_changed(conn, old);
-		if (!conn->dead) {
-			toytcp_output_queue_data(conn, &q);
-			toytcp_timers_after_event(conn, TOYTCP_TIMER_KEEP);
-		}
+	}
+	if (!conn->dead) {
+		toytcp_output_queue_data(conn, &q);
+		toytcp_timers_after_event(conn, TOYTCP_TIMER_KEEP);
 	}
 	toytcp_user_done(conn, &q);
 	return v.err;
+}
+
+/**
+ * toytcp_user_close() - CLOSE: a FIN after the queued data
+ * @tn: the namespace
+ * @key: the connection, or a listener (which then stops listening)
+ *
+ * Return: 0, -ENOENT (no such connection) or -ENOTCONN (already closing).
+ */
+int toytcp_user_close(struct toytcp_net *tn, const struct toytcp_key *key)
+{
+	return toytcp_user_call(tn, key, toytcp_fsm_close);
 }
 
 /**
@@ -235,18 +247,5 @@ int toytcp_user_close(struct toytcp_net *tn, const struct toytcp_key *key)
  */
 int toytcp_user_abort(struct toytcp_net *tn, const struct toytcp_key *key)
 {
-	struct toytcp_conn *conn = toytcp_user_find(tn, key);
-	struct toytcp_verdict v;
-	enum toytcp_state old;
-	struct sk_buff_head q;
-
-	if (!conn)
-		return -ENOENT;
-	__skb_queue_head_init(&q);
-	old = conn->tcb.state;
-	toytcp_fsm_abort(&conn->tcb, &v);
-	toytcp_output_queue_reply(conn, &v.reply, &q);
-	toytcp_conn_state_changed(conn, old);
-	toytcp_user_done(conn, &q);
-	return 0;
+	return toytcp_user_call(tn, key, toytcp_fsm_abort);
 }
