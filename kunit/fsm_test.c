@@ -20,6 +20,10 @@
  *
  * Segments carry SEQ=RCV.NXT and ACK=SND.NXT unless said otherwise
  * (CLOSED, LISTEN, SYN_SENT: SEQ=5000, ACK=1001).
+ *
+ * RST and SYN follow RFC 5961 (a RST resets only at RCV.NXT; an in-window
+ * RST, or a SYN in a synchronized state, gets a challenge ACK) and RST in
+ * TIME_WAIT follows RFC 1337 (ignored).
  */
 #include <kunit/test.h>
 #include "fsm.h"
@@ -38,13 +42,14 @@ enum ev {
 	EV_OOW,		/* ACK with SEQ = RCV.NXT + 100000: past the window */
 	EV_FIN_OLDACK,	/* FIN,ACK with ACK = SND.UNA: our FIN not acked */
 	EV_FIN_RETX,	/* FIN,ACK at RCV.NXT - 1: a retransmitted FIN */
+	EV_RST_INWIN,	/* RST at RCV.NXT + 10: in the window, not exact */
 	__EV_MAX
 };
 
 static const char * const ev_names[] = {
 	"SYN", "SYN+ACK", "ACK", "FIN", "FIN+ACK", "RST", "RST+ACK", "data",
 	"data+FIN", "unacceptable-ACK", "out-of-window", "FIN+old-ACK",
-	"FIN-retransmitted",
+	"FIN-retransmitted", "RST-in-window",
 };
 
 #define S	TOYTCP_SYN
@@ -89,6 +94,7 @@ static const struct grid_case grid[] = {
 	C(CLOSED, OOW,		CLOSED, R, 1001, 0, K),
 	C(CLOSED, FIN_OLDACK,	CLOSED, R, 1001, 0, K),
 	C(CLOSED, FIN_RETX,	CLOSED, R, 1001, 0, K),
+	C(CLOSED, RST_INWIN,	CLOSED, 0, 0, 0, K),
 	/* LISTEN: "next" is the child's state; SYN makes one. */
 	C(LISTEN, SYN,		SYN_RECV, S | A, 1000, 5001, K),
 	C(LISTEN, SYNACK,	LISTEN, R, 1001, 0, K),
@@ -103,6 +109,7 @@ static const struct grid_case grid[] = {
 	C(LISTEN, OOW,		LISTEN, R, 1001, 0, K),
 	C(LISTEN, FIN_OLDACK,	LISTEN, R, 1001, 0, K),
 	C(LISTEN, FIN_RETX,	LISTEN, R, 1001, 0, K),
+	C(LISTEN, RST_INWIN,	LISTEN, 0, 0, 0, K),
 	/* SYN_SENT: only SYN or an acceptable RST,ACK matter. */
 	C(SYN_SENT, SYN,	SYN_RECV, S | A, 1000, 5001, K),
 	C(SYN_SENT, SYNACK,	ESTABLISHED, A, 1001, 5001, X),
@@ -117,6 +124,7 @@ static const struct grid_case grid[] = {
 	C(SYN_SENT, OOW,	SYN_SENT, 0, 0, 0, K),
 	C(SYN_SENT, FIN_OLDACK,	SYN_SENT, R, 1000, 0, K),
 	C(SYN_SENT, FIN_RETX,	SYN_SENT, 0, 0, 0, K),
+	C(SYN_SENT, RST_INWIN,	SYN_SENT, 0, 0, 0, K),
 	/* SYN_RECV: an ACK of our SYN establishes, and processing goes on. */
 	C(SYN_RECV, SYN,	CLOSED, R | A, 0, 5002, K),
 	C(SYN_RECV, SYNACK,	CLOSED, R, 1001, 0, K),
@@ -131,9 +139,10 @@ static const struct grid_case grid[] = {
 	C(SYN_RECV, OOW,	SYN_RECV, A, 1001, 5001, K),
 	C(SYN_RECV, FIN_OLDACK,	SYN_RECV, R, 1000, 0, K),
 	C(SYN_RECV, FIN_RETX,	SYN_RECV, A, 1001, 5001, K),
+	C(SYN_RECV, RST_INWIN,	SYN_RECV, A, 1001, 5001, K),
 	/* ESTABLISHED */
-	C(ESTABLISHED, SYN,	CLOSED, R | A, 0, 5002, K),
-	C(ESTABLISHED, SYNACK,	CLOSED, R, 1001, 0, K),
+	C(ESTABLISHED, SYN,	ESTABLISHED, A, 1001, 5001, K),	/* challenge */
+	C(ESTABLISHED, SYNACK,	ESTABLISHED, A, 1001, 5001, K),	/* challenge */
 	C(ESTABLISHED, ACK,	ESTABLISHED, 0, 0, 0, K),
 	C(ESTABLISHED, FIN,	ESTABLISHED, 0, 0, 0, K),
 	C(ESTABLISHED, FINACK,	CLOSE_WAIT, A, 1001, 5002, K),
@@ -145,9 +154,10 @@ static const struct grid_case grid[] = {
 	C(ESTABLISHED, OOW,	ESTABLISHED, A, 1001, 5001, K),
 	C(ESTABLISHED, FIN_OLDACK, CLOSE_WAIT, A, 1001, 5002, K),
 	C(ESTABLISHED, FIN_RETX, ESTABLISHED, A, 1001, 5001, K),
+	C(ESTABLISHED, RST_INWIN, ESTABLISHED, A, 1001, 5001, K),
 	/* FIN_WAIT1: ACK=1002 acknowledges our FIN. */
-	C(FIN_WAIT1, SYN,	CLOSED, R | A, 0, 5002, K),
-	C(FIN_WAIT1, SYNACK,	CLOSED, R, 1002, 0, K),
+	C(FIN_WAIT1, SYN,	FIN_WAIT1, A, 1002, 5001, K),	/* challenge */
+	C(FIN_WAIT1, SYNACK,	FIN_WAIT1, A, 1002, 5001, K),	/* challenge */
 	C(FIN_WAIT1, ACK,	FIN_WAIT2, 0, 0, 0, F2),
 	C(FIN_WAIT1, FIN,	FIN_WAIT1, 0, 0, 0, K),
 	C(FIN_WAIT1, FINACK,	TIME_WAIT, A, 1002, 5002, TW),
@@ -159,9 +169,10 @@ static const struct grid_case grid[] = {
 	C(FIN_WAIT1, OOW,	FIN_WAIT1, A, 1002, 5001, K),
 	C(FIN_WAIT1, FIN_OLDACK, CLOSING, A, 1002, 5002, K),	/* simultaneous close */
 	C(FIN_WAIT1, FIN_RETX,	FIN_WAIT1, A, 1002, 5001, K),
+	C(FIN_WAIT1, RST_INWIN, FIN_WAIT1, A, 1002, 5001, K),
 	/* FIN_WAIT2 */
-	C(FIN_WAIT2, SYN,	CLOSED, R | A, 0, 5002, K),
-	C(FIN_WAIT2, SYNACK,	CLOSED, R, 1002, 0, K),
+	C(FIN_WAIT2, SYN,	FIN_WAIT2, A, 1002, 5001, K),	/* challenge */
+	C(FIN_WAIT2, SYNACK,	FIN_WAIT2, A, 1002, 5001, K),	/* challenge */
 	C(FIN_WAIT2, ACK,	FIN_WAIT2, 0, 0, 0, K),
 	C(FIN_WAIT2, FIN,	FIN_WAIT2, 0, 0, 0, K),
 	C(FIN_WAIT2, FINACK,	TIME_WAIT, A, 1002, 5002, TW),
@@ -173,9 +184,10 @@ static const struct grid_case grid[] = {
 	C(FIN_WAIT2, OOW,	FIN_WAIT2, A, 1002, 5001, K),
 	C(FIN_WAIT2, FIN_OLDACK, TIME_WAIT, A, 1002, 5002, TW),
 	C(FIN_WAIT2, FIN_RETX,	FIN_WAIT2, A, 1002, 5001, K),
+	C(FIN_WAIT2, RST_INWIN, FIN_WAIT2, A, 1002, 5001, K),
 	/* CLOSE_WAIT: text after the peer's FIN is not taken. */
-	C(CLOSE_WAIT, SYN,	CLOSED, R | A, 0, 5003, K),
-	C(CLOSE_WAIT, SYNACK,	CLOSED, R, 1001, 0, K),
+	C(CLOSE_WAIT, SYN,	CLOSE_WAIT, A, 1001, 5002, K),	/* challenge */
+	C(CLOSE_WAIT, SYNACK,	CLOSE_WAIT, A, 1001, 5002, K),	/* challenge */
 	C(CLOSE_WAIT, ACK,	CLOSE_WAIT, 0, 0, 0, K),
 	C(CLOSE_WAIT, FIN,	CLOSE_WAIT, 0, 0, 0, K),
 	C(CLOSE_WAIT, FINACK,	CLOSE_WAIT, A, 1001, 5003, K),
@@ -187,9 +199,10 @@ static const struct grid_case grid[] = {
 	C(CLOSE_WAIT, OOW,	CLOSE_WAIT, A, 1001, 5002, K),
 	C(CLOSE_WAIT, FIN_OLDACK, CLOSE_WAIT, A, 1001, 5003, K),
 	C(CLOSE_WAIT, FIN_RETX,	CLOSE_WAIT, A, 1001, 5002, K),
+	C(CLOSE_WAIT, RST_INWIN, CLOSE_WAIT, A, 1001, 5002, K),
 	/* CLOSING: an ACK of our FIN leads to TIME_WAIT. */
-	C(CLOSING, SYN,		CLOSED, R | A, 0, 5003, K),
-	C(CLOSING, SYNACK,	CLOSED, R, 1002, 0, K),
+	C(CLOSING, SYN,	CLOSING, A, 1002, 5002, K),	/* challenge */
+	C(CLOSING, SYNACK,	CLOSING, A, 1002, 5002, K),	/* challenge */
 	C(CLOSING, ACK,		TIME_WAIT, 0, 0, 0, TW),
 	C(CLOSING, FIN,		CLOSING, 0, 0, 0, K),
 	C(CLOSING, FINACK,	TIME_WAIT, A, 1002, 5003, TW),
@@ -201,9 +214,10 @@ static const struct grid_case grid[] = {
 	C(CLOSING, OOW,		CLOSING, A, 1002, 5002, K),
 	C(CLOSING, FIN_OLDACK,	CLOSING, A, 1002, 5003, K),
 	C(CLOSING, FIN_RETX,	CLOSING, A, 1002, 5002, K),
+	C(CLOSING, RST_INWIN, CLOSING, A, 1002, 5002, K),
 	/* LAST_ACK: an ACK of our FIN deletes the connection. */
-	C(LAST_ACK, SYN,	CLOSED, R | A, 0, 5003, K),
-	C(LAST_ACK, SYNACK,	CLOSED, R, 1002, 0, K),
+	C(LAST_ACK, SYN,	LAST_ACK, A, 1002, 5002, K),	/* challenge */
+	C(LAST_ACK, SYNACK,	LAST_ACK, A, 1002, 5002, K),	/* challenge */
 	C(LAST_ACK, ACK,	CLOSED, 0, 0, 0, X),
 	C(LAST_ACK, FIN,	LAST_ACK, 0, 0, 0, K),
 	C(LAST_ACK, FINACK,	CLOSED, 0, 0, 0, X),
@@ -215,20 +229,22 @@ static const struct grid_case grid[] = {
 	C(LAST_ACK, OOW,	LAST_ACK, A, 1002, 5002, K),
 	C(LAST_ACK, FIN_OLDACK,	LAST_ACK, A, 1002, 5003, K),
 	C(LAST_ACK, FIN_RETX,	LAST_ACK, A, 1002, 5002, K),
+	C(LAST_ACK, RST_INWIN, LAST_ACK, A, 1002, 5002, K),
 	/* TIME_WAIT: a retransmitted FIN is ACKed again, the 2MSL restarts. */
-	C(TIME_WAIT, SYN,	CLOSED, R | A, 0, 5003, K),
-	C(TIME_WAIT, SYNACK,	CLOSED, R, 1002, 0, K),
+	C(TIME_WAIT, SYN,	TIME_WAIT, A, 1002, 5002, K),	/* challenge */
+	C(TIME_WAIT, SYNACK,	TIME_WAIT, A, 1002, 5002, K),	/* challenge */
 	C(TIME_WAIT, ACK,	TIME_WAIT, 0, 0, 0, K),
 	C(TIME_WAIT, FIN,	TIME_WAIT, 0, 0, 0, K),
 	C(TIME_WAIT, FINACK,	TIME_WAIT, A, 1002, 5003, TW),
-	C(TIME_WAIT, RST,	CLOSED, 0, 0, 0, K),
-	C(TIME_WAIT, RSTACK,	CLOSED, 0, 0, 0, K),
+	C(TIME_WAIT, RST,	TIME_WAIT, 0, 0, 0, K),	/* RFC 1337 */
+	C(TIME_WAIT, RSTACK,	TIME_WAIT, 0, 0, 0, K),
 	C(TIME_WAIT, DATA,	TIME_WAIT, A, 1002, 5002, K),
 	C(TIME_WAIT, DATAFIN,	TIME_WAIT, A, 1002, 5002, K),
 	C(TIME_WAIT, BADACK,	TIME_WAIT, A, 1002, 5002, K),
 	C(TIME_WAIT, OOW,	TIME_WAIT, A, 1002, 5002, K),
 	C(TIME_WAIT, FIN_OLDACK, TIME_WAIT, A, 1002, 5003, TW),
 	C(TIME_WAIT, FIN_RETX,	TIME_WAIT, A, 1002, 5002, TW),
+	C(TIME_WAIT, RST_INWIN, TIME_WAIT, 0, 0, 0, K),
 };
 
 /* The fixture connection of each state (see the table at the top). */
@@ -274,6 +290,7 @@ static void event(enum ev ev, const struct toytcp_tcb *tcb, struct toytcp_seg *s
 		[EV_FINACK] = F | A, [EV_RST] = R, [EV_RSTACK] = R | A,
 		[EV_DATA] = A, [EV_DATAFIN] = F | A, [EV_BADACK] = A,
 		[EV_OOW] = A, [EV_FIN_OLDACK] = F | A, [EV_FIN_RETX] = F | A,
+		[EV_RST_INWIN] = R,
 	};
 
 	memset(seg, 0, sizeof(*seg));
@@ -299,6 +316,9 @@ static void event(enum ev ev, const struct toytcp_tcb *tcb, struct toytcp_seg *s
 		if (!early)
 			seg->seq = seq - 1;
 		break;
+	case EV_RST_INWIN:
+		seg->seq = seq + 10;
+		break;
 	default:
 		break;
 	}
@@ -311,6 +331,13 @@ static bool expect_reset(const struct grid_case *c)
 		return false;
 	return c->state != TOYTCP_LAST_ACK || c->ev == EV_SYN ||
 	       c->ev == EV_SYNACK || c->ev == EV_RST || c->ev == EV_RSTACK;
+}
+
+/* Challenge ACKs: the ACK answer to a SYN or an inexact RST, past SYN_SENT. */
+static bool expect_challenge(const struct grid_case *c)
+{
+	return c->state > TOYTCP_SYN_SENT && c->flags == A &&
+	       (c->ev == EV_SYN || c->ev == EV_SYNACK || c->ev == EV_RST_INWIN);
 }
 
 static void grid_desc(const struct grid_case *c, char *desc)
@@ -355,6 +382,7 @@ static void toytcp_fsm_grid_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, v.timer, c->timer);
 	KUNIT_EXPECT_EQ(test, v.data_len, c->data ? 100U : 0U);
 	KUNIT_EXPECT_EQ(test, v.reset, expect_reset(c));
+	KUNIT_EXPECT_EQ(test, v.challenge, expect_challenge(c));
 }
 
 /* The grid has every state x every event, exactly once. */

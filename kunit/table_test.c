@@ -214,6 +214,30 @@ static void toytcp_isn_test(struct kunit *test)
 	KUNIT_EXPECT_GT(test, c - b > b - c ? b - c : c - b, 1000000U);
 }
 
+/* Challenge ACKs: TOYTCP_CHALLENGE_PER_SEC a second, per connection. */
+static void toytcp_challenge_limit_test(struct kunit *test)
+{
+	struct toytcp_net *tn = fake_net(test);
+	struct toytcp_key k1 = key_of(1, 7, 1), k2 = key_of(1, 7, 2);
+	struct toytcp_conn *c1 = add(test, tn, &k1, TOYTCP_ESTABLISHED);
+	struct toytcp_conn *c2 = add(test, tn, &k2, TOYTCP_ESTABLISHED);
+	unsigned long t = jiffies;
+	int i, allowed = 0;
+
+	spin_lock_bh(&c1->lock);
+	for (i = 0; i < 3 * TOYTCP_CHALLENGE_PER_SEC; i++)
+		allowed += toytcp_conn_challenge_allowed(c1, t + i);
+	KUNIT_EXPECT_EQ(test, allowed, TOYTCP_CHALLENGE_PER_SEC);
+	/* A second later, a fresh allowance. */
+	KUNIT_EXPECT_TRUE(test, toytcp_conn_challenge_allowed(c1, t + HZ));
+	spin_unlock_bh(&c1->lock);
+	/* Another connection has its own: no host-wide counter. */
+	spin_lock_bh(&c2->lock);
+	KUNIT_EXPECT_TRUE(test, toytcp_conn_challenge_allowed(c2, t + 1));
+	spin_unlock_bh(&c2->lock);
+	fake_net_free(tn);
+}
+
 static struct kunit_case toytcp_table_cases[] = {
 	KUNIT_CASE(toytcp_table_basic_test),
 	KUNIT_CASE(toytcp_table_listener_test),
@@ -221,6 +245,7 @@ static struct kunit_case toytcp_table_cases[] = {
 	KUNIT_CASE(toytcp_table_netns_test),
 	KUNIT_CASE(toytcp_table_counters_test),
 	KUNIT_CASE(toytcp_isn_test),
+	KUNIT_CASE(toytcp_challenge_limit_test),
 	{}
 };
 

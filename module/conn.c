@@ -22,6 +22,7 @@
 #include <linux/rhashtable.h>
 #include <linux/siphash.h>
 #include <linux/slab.h>
+#include <linux/jiffies.h>
 #include <linux/timekeeping.h>
 #include "conn.h"
 #include "netns.h"
@@ -156,6 +157,32 @@ u32 toytcp_conn_isn(const struct toytcp_key *key)
 	return f + (u32)(ktime_get_real_ns() >> 6);
 }
 EXPORT_SYMBOL_IF_KUNIT(toytcp_conn_isn);
+
+/**
+ * toytcp_conn_challenge_allowed() - may this connection send a challenge ACK?
+ * @conn: the connection, locked
+ * @now: jiffies
+ *
+ * RFC 5961 §7 asks for a limit on challenge ACKs. It is kept per
+ * connection: a limit shared by the whole host lets an off-path attacker
+ * count the challenge ACKs a connection triggered and so find it
+ * (CVE-2016-5696).
+ *
+ * Return: true, and the ACK is counted against this second's allowance of
+ * TOYTCP_CHALLENGE_PER_SEC; false once that is spent.
+ */
+bool toytcp_conn_challenge_allowed(struct toytcp_conn *conn, unsigned long now)
+{
+	if (!conn->challenge_stamp || time_after_eq(now, conn->challenge_stamp + HZ)) {
+		conn->challenge_stamp = now;
+		conn->challenge_count = 0;
+	}
+	if (conn->challenge_count >= TOYTCP_CHALLENGE_PER_SEC)
+		return false;
+	conn->challenge_count++;
+	return true;
+}
+EXPORT_SYMBOL_IF_KUNIT(toytcp_conn_challenge_allowed);
 
 /**
  * toytcp_conn_alloc() - a new connection, not yet in the table

@@ -60,6 +60,8 @@ struct toytcp_net;
  * @timer_ref: @timer holds a reference on the connection
  * @rto_ms: the retransmission timeout now (doubles on each timeout)
  * @retries: retransmissions since the last progress
+ * @challenge_stamp: jiffies when the current challenge-ACK second began
+ * @challenge_count: challenge ACKs sent in that second
  * @rcu: frees the connection after a grace period
  */
 struct toytcp_conn {
@@ -80,6 +82,8 @@ struct toytcp_conn {
 	bool timer_ref;
 	u32 rto_ms;
 	u8 retries;
+	unsigned long challenge_stamp;
+	u8 challenge_count;
 	struct rcu_head rcu;
 };
 
@@ -113,6 +117,10 @@ void toytcp_conn_destroy(struct toytcp_conn *conn);
 u8 *toytcp_conn_send_space(struct toytcp_conn *conn, u32 len);
 void toytcp_conn_ack_data(struct toytcp_conn *conn, u32 len);
 u32 toytcp_conn_isn(const struct toytcp_key *key);
+bool toytcp_conn_challenge_allowed(struct toytcp_conn *conn, unsigned long now);
+
+/* Challenge ACKs one connection may send in any second (RFC 5961 §7). */
+#define TOYTCP_CHALLENGE_PER_SEC	5
 
 int toytcp_conn_cache_init(void);
 void toytcp_conn_cache_exit(void);

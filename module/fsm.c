@@ -13,6 +13,13 @@
  *
  * RFC 9293 (which obsoletes 793) fixes one rule used here: SYN_RECV enters
  * ESTABLISHED only on SND.UNA < SEG.ACK =< SND.NXT, an ACK of our SYN.
+ *
+ * Against blind injection, RFC 5961 replaces two of RFC 793's rules: a RST
+ * resets only at exactly RCV.NXT, and a SYN in a synchronized state never
+ * resets; both get a "challenge ACK" instead, which a peer that really
+ * lost its connection answers with a RST at the right sequence number.
+ * RFC 1337: a RST in TIME_WAIT is ignored, so that an old duplicate cannot
+ * cut TIME_WAIT short.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -124,6 +131,14 @@ static void toytcp_reply(struct toytcp_verdict *v, u8 flags, u32 seq, u32 ack)
 	v->reply.flags = flags;
 	v->reply.seq = seq;
 	v->reply.ack = ack;
+}
+
+/* RFC 5961: "<SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>", then drop the segment. */
+static void toytcp_reply_challenge(const struct toytcp_tcb *tcb,
+				   struct toytcp_verdict *v)
+{
+	toytcp_reply(v, TOYTCP_ACK, tcb->snd_nxt, tcb->rcv_nxt);
+	v->challenge = true;
 }
 
 /*
@@ -360,6 +375,11 @@ static void toytcp_fsm_unacceptable(struct toytcp_tcb *tcb,
 	if (tcb->state == TOYTCP_TIME_WAIT && (seg->flags & TOYTCP_FIN) &&
 	    seg->seq + toytcp_seg_seqlen(seg) == tcb->rcv_nxt)
 		v->timer = TOYTCP_TIMER_TIME_WAIT;
+	if ((seg->flags & TOYTCP_SYN) && tcb->state != TOYTCP_SYN_RECV) {
+		/* RFC 5961 §4: a SYN "irrespective of the sequence number" */
+		toytcp_reply_challenge(tcb, v);
+		return;
+	}
 	toytcp_reply(v, TOYTCP_ACK, tcb->snd_nxt, tcb->rcv_nxt);
 }
 
@@ -474,20 +494,38 @@ void toytcp_fsm_segment(struct toytcp_tcb *tcb, const struct toytcp_seg *seg,
 		return;
 	}
 	/*
-	 * second, check the RST bit: in every state here, "enter the CLOSED
-	 * state, delete the TCB, and return" (SYN-RECEIVED from a passive
-	 * OPEN returns to LISTEN: the listener was never left).
+	 * second, check the RST bit (RFC 5961 §3.2): "If the RST bit is set
+	 * and the sequence number exactly matches the next expected sequence
+	 * number (RCV.NXT), then TCP MUST reset the connection ... yet is
+	 * within the current receive window, TCP MUST send an acknowledgment
+	 * (challenge ACK)". Resetting means RFC 793's "enter the CLOSED state,
+	 * delete the TCB" (SYN-RECEIVED from a passive OPEN returns to LISTEN:
+	 * the listener was never left). In TIME-WAIT, RFC 1337's first fix:
+	 * "ignore RST segments in TIME-WAIT state".
 	 */
 	if (seg->flags & TOYTCP_RST) {
+		if (tcb->state == TOYTCP_TIME_WAIT)
+			return;
+		if (seg->seq != tcb->rcv_nxt) {
+			toytcp_reply_challenge(tcb, v);
+			return;
+		}
 		tcb->state = TOYTCP_CLOSED;
 		v->reset = true;
 		return;
 	}
 	/*
-	 * fourth, check the SYN bit: "If the SYN is in the window it is an
-	 * error, send a reset ... enter the CLOSED state".
+	 * fourth, check the SYN bit. SYN-RECEIVED is not yet synchronized:
+	 * RFC 793, "If the SYN is in the window it is an error, send a reset
+	 * ... enter the CLOSED state". Synchronized states, RFC 5961 §4: "If
+	 * the SYN bit is set, irrespective of the sequence number, TCP MUST
+	 * send an ACK (also referred to as challenge ACK) to the remote peer".
 	 */
 	if (seg->flags & TOYTCP_SYN) {
+		if (tcb->state != TOYTCP_SYN_RECV) {
+			toytcp_reply_challenge(tcb, v);
+			return;
+		}
 		toytcp_reply_reset(seg, v);
 		tcb->state = TOYTCP_CLOSED;
 		v->reset = true;

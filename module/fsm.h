@@ -85,6 +85,8 @@ enum toytcp_timer_op {
  * @data_len: bytes of payload accepted, in order (0: none)
  * @data_acked: bytes of the send queue the peer acknowledged: drop them
  * @reset: the connection was reset (by the peer, or refused)
+ * @challenge: @reply is a challenge ACK (RFC 5961): the caller sends it
+ *             only within the connection's rate limit
  * @err: for user calls, the errno to return (0: done)
  */
 struct toytcp_verdict {
@@ -94,6 +96,7 @@ struct toytcp_verdict {
 	u32 data_len;
 	u32 data_acked;
 	bool reset;
+	bool challenge;
 	int err;
 };
 

@@ -94,6 +94,14 @@ static void toytcp_input_conn(struct toytcp_conn *conn, struct sk_buff *skb,
 	old = conn->tcb.state;
 	toytcp_input_set_window(conn);
 	toytcp_fsm_segment(&conn->tcb, seg, &v);
+	if (v.challenge) {
+		if (toytcp_conn_challenge_allowed(conn, jiffies)) {
+			TOYTCP_INC_STATS(conn->tn, TOYTCP_MIB_CHALLENGEACK);
+		} else {
+			TOYTCP_INC_STATS(conn->tn, TOYTCP_MIB_CHALLENGESKIPPED);
+			v.reply.flags = 0;
+		}
+	}
 	if (v.data_acked)
 		toytcp_conn_ack_data(conn, v.data_acked);
 	if (v.data_len)

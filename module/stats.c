@@ -21,6 +21,8 @@ static const char * const toytcp_mib_names[__TOYTCP_MIB_MAX] = {
 	[TOYTCP_MIB_INCSUMERRORS]	= "InCsumErrors",
 	[TOYTCP_MIB_OUTRSTS]		= "OutRsts",
 	[TOYTCP_MIB_TIMEWAITED]		= "TimeWaited",
+	[TOYTCP_MIB_CHALLENGEACK]	= "TCPChallengeACK",
+	[TOYTCP_MIB_CHALLENGESKIPPED]	= "TCPACKSkippedChallenge",
 };
 
 /**

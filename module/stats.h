@@ -23,6 +23,8 @@ enum toytcp_mib_field {
 	TOYTCP_MIB_INCSUMERRORS,	/* InCsumErrors */
 	TOYTCP_MIB_OUTRSTS,		/* OutRsts */
 	TOYTCP_MIB_TIMEWAITED,		/* TimeWaited: TIME_WAIT ran out */
+	TOYTCP_MIB_CHALLENGEACK,	/* TCPChallengeACK: sent (RFC 5961) */
+	TOYTCP_MIB_CHALLENGESKIPPED,	/* TCPACKSkippedChallenge: over the limit */
 	__TOYTCP_MIB_MAX
 };
 

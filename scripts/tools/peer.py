@@ -17,9 +17,9 @@ A script is one step per line; `#` starts a comment.
     timer NAME MIN MAX      its timer is NAME with MIN..MAX ms left
     stat NAME VALUE         a counter of MODNS's /proc/toytcp/stats
     sleep SECONDS
-    < FLAGS [seq=E] [ack=E] [win=N] [len=N] [csum=bad]
+    < FLAGS [seq=E] [ack=E] [win=N] [len=N] [csum=bad] [count=N]
                             inject a segment from the peer; len=N adds N
-                            bytes of payload
+                            bytes of payload; count=N sends it N times
     > FLAGS [seq=E] [ack=E] [len=N]
                             expect the module's next segment within 3 s;
                             fields left out are not checked
@@ -100,7 +100,8 @@ class Peer:
                       self.value(f.get("seq", "0")), self.value(f.get("ack", "0")),
                       flags, data, window=int(f.get("win", 65535)),
                       bad_csum=f.get("csum") == "bad")
-        self.sock.sendto(s, (self.mod, 0))
+        for _ in range(int(f.get("count", 1))):
+            self.sock.sendto(s, (self.mod, 0))
 
     def receive(self, timeout):
         end = time.monotonic() + timeout
