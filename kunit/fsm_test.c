@@ -669,11 +669,11 @@ static void toytcp_fsm_user_calls_test(struct kunit *test)
 	} calls[] = {
 		{ TOYTCP_LISTEN, -ENOTCONN, 0, TOYTCP_CLOSED, 0 },
 		{ TOYTCP_SYN_SENT, 0, 0, TOYTCP_CLOSED, 0 },
-		{ TOYTCP_SYN_RECV, 0, 0, TOYTCP_FIN_WAIT1, R },
-		{ TOYTCP_ESTABLISHED, 0, 0, TOYTCP_FIN_WAIT1, R },
-		{ TOYTCP_FIN_WAIT1, -ENOTCONN, -ENOTCONN, TOYTCP_FIN_WAIT1, R },
-		{ TOYTCP_FIN_WAIT2, -ENOTCONN, -ENOTCONN, TOYTCP_FIN_WAIT2, R },
-		{ TOYTCP_CLOSE_WAIT, 0, 0, TOYTCP_LAST_ACK, R },
+		{ TOYTCP_SYN_RECV, 0, 0, TOYTCP_FIN_WAIT1, R | A },
+		{ TOYTCP_ESTABLISHED, 0, 0, TOYTCP_FIN_WAIT1, R | A },
+		{ TOYTCP_FIN_WAIT1, -ENOTCONN, -ENOTCONN, TOYTCP_FIN_WAIT1, R | A },
+		{ TOYTCP_FIN_WAIT2, -ENOTCONN, -ENOTCONN, TOYTCP_FIN_WAIT2, R | A },
+		{ TOYTCP_CLOSE_WAIT, 0, 0, TOYTCP_LAST_ACK, R | A },
 		{ TOYTCP_CLOSING, -ENOTCONN, -ENOTCONN, TOYTCP_CLOSING, 0 },
 		{ TOYTCP_LAST_ACK, -ENOTCONN, -ENOTCONN, TOYTCP_LAST_ACK, 0 },
 		{ TOYTCP_TIME_WAIT, -ENOTCONN, -ENOTCONN, TOYTCP_TIME_WAIT, 0 },
@@ -699,8 +699,10 @@ static void toytcp_fsm_user_calls_test(struct kunit *test)
 		toytcp_fsm_abort(&tcb, &v);
 		KUNIT_EXPECT_EQ_MSG(test, tcb.state, TOYTCP_CLOSED, "abort in %s", name);
 		KUNIT_EXPECT_EQ_MSG(test, v.reply.flags, calls[i].abort_rst, "abort in %s", name);
-		if (calls[i].abort_rst)
+		if (calls[i].abort_rst) {
 			KUNIT_EXPECT_EQ_MSG(test, v.reply.seq, tcb.snd_nxt, "abort in %s", name);
+			KUNIT_EXPECT_EQ_MSG(test, v.reply.ack, tcb.rcv_nxt, "abort in %s", name);
+		}
 	}
 }
 

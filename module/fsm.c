@@ -636,7 +636,9 @@ EXPORT_SYMBOL_IF_KUNIT(toytcp_fsm_close);
  * RFC 793 p.62: LISTEN, SYN-SENT: delete the TCB. SYN-RECEIVED,
  * ESTABLISHED, FIN-WAIT-1, FIN-WAIT-2, CLOSE-WAIT: "Send a reset segment:
  * <SEQ=SND.NXT><CTL=RST>" and delete the TCB. CLOSING, LAST-ACK, TIME-WAIT:
- * "respond with "ok" and delete the TCB", no reset.
+ * "respond with "ok" and delete the TCB", no reset. The reset carries
+ * ACK=RCV.NXT as well, as Linux's does: every segment after the first SYN
+ * carries ACK (SPEC §2), and the peer checks only its sequence number.
  */
 void toytcp_fsm_abort(struct toytcp_tcb *tcb, struct toytcp_verdict *v)
 {
@@ -647,7 +649,7 @@ void toytcp_fsm_abort(struct toytcp_tcb *tcb, struct toytcp_verdict *v)
 	case TOYTCP_FIN_WAIT1:
 	case TOYTCP_FIN_WAIT2:
 	case TOYTCP_CLOSE_WAIT:
-		toytcp_reply(v, TOYTCP_RST, tcb->snd_nxt, 0);
+		toytcp_reply(v, TOYTCP_RST | TOYTCP_ACK, tcb->snd_nxt, tcb->rcv_nxt);
 		break;
 	default:
 		break;
