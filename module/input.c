@@ -113,33 +113,30 @@ static void toytcp_input_conn(struct toytcp_conn *conn, struct sk_buff *skb,
 
 /*
  * A segment for a listener. A SYN makes a child connection in SYN_RECV;
- * it stands on its own from then on (unlisten leaves it be).
+ * it stands on its own from then on (unlisten leaves it be). Returns false
+ * when the listener was unlistened since the lookup: nobody takes the
+ * segment.
  */
-static void toytcp_input_listen(struct toytcp_net *tn, struct toytcp_conn *lst,
+static bool toytcp_input_listen(struct toytcp_net *tn, struct toytcp_conn *lst,
+				const struct toytcp_key *key,
 				const struct toytcp_seg *seg)
 {
-	struct toytcp_key key = {
-		.laddr = seg->daddr, .raddr = seg->saddr,
-		.lport = seg->dport, .rport = seg->sport,
-	};
+	/* Only a SYN needs an ISN: spare the siphash for everything else. */
+	u32 iss = seg->flags & TOYTCP_SYN ? toytcp_conn_isn(key) : 0;
 	struct toytcp_conn *child;
 	struct toytcp_verdict v;
 	struct toytcp_tcb tcb;
 	struct sk_buff_head q;
 
-	if (READ_ONCE(lst->dead)) {
-		/* Unlistened since the lookup. */
-		toytcp_fsm_no_conn(seg, &v);
+	if (READ_ONCE(lst->dead))
+		return false;
+	if (!toytcp_fsm_listen(seg, iss, &tcb, &v)) {
 		toytcp_output_reset(tn, seg, &v.reply);
-		return;
+		return true;
 	}
-	if (!toytcp_fsm_listen(seg, toytcp_conn_isn(&key), &tcb, &v)) {
-		toytcp_output_reset(tn, seg, &v.reply);
-		return;
-	}
-	child = toytcp_conn_alloc(tn, &key, GFP_ATOMIC);
+	child = toytcp_conn_alloc(tn, key, GFP_ATOMIC);
 	if (!child)
-		return;
+		return true;
 	child->tcb = tcb;
 	child->tcb.state = TOYTCP_LISTEN;
 	child->echo = READ_ONCE(lst->echo);
@@ -150,7 +147,7 @@ static void toytcp_input_listen(struct toytcp_net *tn, struct toytcp_conn *lst,
 		/* The same SYN raced us on another CPU and won. */
 		spin_unlock_bh(&child->lock);
 		toytcp_conn_put(child);
-		return;
+		return true;
 	}
 	TOYTCP_INC_STATS(tn, TOYTCP_MIB_PASSIVEOPENS);
 	toytcp_conn_set_state(child, TOYTCP_SYN_RECV);
@@ -158,6 +155,7 @@ static void toytcp_input_listen(struct toytcp_net *tn, struct toytcp_conn *lst,
 	toytcp_timers_after_event(child, TOYTCP_TIMER_KEEP);
 	spin_unlock_bh(&child->lock);
 	toytcp_output_xmit(tn, &q);
+	return true;
 }
 
 /* Check a segment; count and say why when it must be dropped. */
@@ -206,9 +204,7 @@ void toytcp_input(struct toytcp_net *tn, struct sk_buff *skb)
 		toytcp_input_conn(conn, skb, &seg);
 	} else {
 		conn = toytcp_table_lookup_listener(&tn->table, seg.dport);
-		if (conn) {
-			toytcp_input_listen(tn, conn, &seg);
-		} else {
+		if (!conn || !toytcp_input_listen(tn, conn, &key, &seg)) {
 			struct toytcp_verdict v;
 
 			toytcp_fsm_no_conn(&seg, &v);
