@@ -275,6 +275,7 @@ static void fixture(enum toytcp_state state, struct toytcp_tcb *tcb)
 	tcb->fin_sent = f[state].fin;
 	tcb->passive = state == TOYTCP_SYN_RECV;
 	tcb->snd_wnd = 65535;
+	tcb->max_snd_wnd = 65535;
 	tcb->snd_wl1 = 5000;
 	tcb->snd_wl2 = 1000;
 	tcb->rcv_wnd = TOYTCP_RCV_WND;
@@ -333,11 +334,15 @@ static bool expect_reset(const struct grid_case *c)
 	       c->ev == EV_SYNACK || c->ev == EV_RST || c->ev == EV_RSTACK;
 }
 
-/* Challenge ACKs: the ACK answer to a SYN or an inexact RST, past SYN_SENT. */
+/*
+ * Challenge ACKs: the ACK answer to a SYN or an inexact RST past SYN_SENT,
+ * and to an ACK of data never sent (RFC 5961 §5).
+ */
 static bool expect_challenge(const struct grid_case *c)
 {
 	return c->state > TOYTCP_SYN_SENT && c->flags == A &&
-	       (c->ev == EV_SYN || c->ev == EV_SYNACK || c->ev == EV_RST_INWIN);
+	       (c->ev == EV_SYN || c->ev == EV_SYNACK || c->ev == EV_RST_INWIN ||
+		c->ev == EV_BADACK);
 }
 
 static void grid_desc(const struct grid_case *c, char *desc)
@@ -550,6 +555,37 @@ static void toytcp_fsm_simultaneous_close_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, v.timer, TW);
 }
 
+/*
+ * RFC 5961 §5: an ACK field older than SND.UNA - MAX.SND.WND is as bad as
+ * one of data never sent: challenge ACK, and the segment (its data too) is
+ * dropped. Just inside the bound, the data is taken.
+ */
+static void toytcp_fsm_ack_throttle_test(struct kunit *test)
+{
+	struct toytcp_verdict v;
+	struct toytcp_tcb tcb;
+	struct toytcp_seg seg;
+
+	fixture(TOYTCP_ESTABLISHED, &tcb);
+	tcb.snd_una = tcb.snd_nxt = 100000;
+	tcb.max_snd_wnd = 1000;
+	event(EV_DATA, &tcb, &seg);
+	seg.ack = 100000 - 1001;
+	toytcp_fsm_segment(&tcb, &seg, &v);
+	KUNIT_EXPECT_TRUE(test, v.challenge);
+	KUNIT_EXPECT_EQ(test, v.reply.flags, A);
+	KUNIT_EXPECT_EQ(test, v.reply.ack, 5001U);
+	KUNIT_EXPECT_EQ(test, v.data_len, 0U);
+	KUNIT_EXPECT_EQ(test, tcb.rcv_nxt, 5001U);
+
+	seg.ack = 100000 - 1000;
+	toytcp_fsm_segment(&tcb, &seg, &v);
+	KUNIT_EXPECT_FALSE(test, v.challenge);
+	KUNIT_EXPECT_EQ(test, v.data_len, 100U);
+	KUNIT_EXPECT_EQ(test, tcb.rcv_nxt, 5101U);
+	KUNIT_EXPECT_EQ(test, tcb.snd_una, 100000U);
+}
+
 /* Out-of-order data is dropped with a duplicate ACK; its FIN too. */
 static void toytcp_fsm_out_of_order_test(struct kunit *test)
 {
@@ -713,6 +749,7 @@ static struct kunit_case toytcp_fsm_cases[] = {
 	KUNIT_CASE(toytcp_fsm_lifecycle_test),
 	KUNIT_CASE(toytcp_fsm_simultaneous_open_test),
 	KUNIT_CASE(toytcp_fsm_simultaneous_close_test),
+	KUNIT_CASE(toytcp_fsm_ack_throttle_test),
 	KUNIT_CASE(toytcp_fsm_out_of_order_test),
 	KUNIT_CASE(toytcp_fsm_wrap_test),
 	KUNIT_CASE(toytcp_fsm_output_test),

@@ -238,6 +238,91 @@ static void toytcp_challenge_limit_test(struct kunit *test)
 	fake_net_free(tn);
 }
 
+/*
+ * max_conns: a connection past it is refused and counted, and the charge
+ * comes back when a connection ends. max_timewait: a connection that
+ * would enter TIME_WAIT past it is closed at once, and counted.
+ */
+static void toytcp_table_bounds_test(struct kunit *test)
+{
+	unsigned int saved_conns = toytcp_max_conns, saved_tw = toytcp_max_timewait;
+	struct toytcp_net *tn = fake_net(test);
+	struct toytcp_conn *c[3];
+	int i;
+
+	toytcp_max_conns = 2;
+	toytcp_max_timewait = 1;
+	for (i = 0; i < 3; i++) {
+		struct toytcp_key key = key_of(1, 7, 100 + i);
+
+		c[i] = toytcp_conn_alloc(tn, &key, GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(test, c[i]);
+	}
+	KUNIT_EXPECT_EQ(test, toytcp_conn_charge(c[0]), 0);
+	KUNIT_EXPECT_EQ(test, toytcp_conn_charge(c[1]), 0);
+	KUNIT_EXPECT_EQ(test, toytcp_conn_charge(c[2]), -ENOBUFS);
+	KUNIT_EXPECT_EQ(test, toytcp_stats_read(tn, TOYTCP_MIB_CONNOVERFLOWS), 1UL);
+	toytcp_conn_put(c[2]);
+	for (i = 0; i < 2; i++) {
+		spin_lock_bh(&c[i]->lock);
+		KUNIT_EXPECT_EQ(test, toytcp_table_insert(&tn->table, c[i]), 0);
+		toytcp_conn_set_state(c[i], TOYTCP_FIN_WAIT2);
+		toytcp_conn_set_state(c[i], TOYTCP_TIME_WAIT);
+		spin_unlock_bh(&c[i]->lock);
+	}
+	/* The first waits; the second found TIME_WAIT full and closed. */
+	KUNIT_EXPECT_STREQ(test, toytcp_state_name(c[0]->tcb.state), "TIME_WAIT");
+	KUNIT_EXPECT_EQ(test, toytcp_stats_read(tn, TOYTCP_MIB_TWOVERFLOW), 1UL);
+	KUNIT_EXPECT_EQ(test, atomic_read(&tn->table.timewait), 1);
+	KUNIT_EXPECT_EQ(test, atomic_read(&tn->table.conns), 1);
+	KUNIT_EXPECT_EQ(test, toytcp_table_count(&tn->table), 1U);
+	/* Its charge back, a new connection fits again. */
+	c[2] = toytcp_conn_alloc(tn, &(struct toytcp_key){ .lport = 1 }, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, c[2]);
+	KUNIT_EXPECT_EQ(test, toytcp_conn_charge(c[2]), 0);
+	toytcp_conn_put(c[2]);		/* never inserted: its charge ... */
+	atomic_dec(&tn->table.conns);	/* ... is the caller's to return */
+	fake_net_free(tn);
+	KUNIT_EXPECT_EQ(test, atomic_read(&tn->table.timewait), 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&tn->table.conns), 0);
+	toytcp_max_conns = saved_conns;
+	toytcp_max_timewait = saved_tw;
+}
+
+/* A child holds a place in its listener's backlog while in SYN_RECV. */
+static void toytcp_table_backlog_test(struct kunit *test)
+{
+	struct toytcp_net *tn = fake_net(test);
+	struct toytcp_key lk = { .lport = htons(7) };
+	struct toytcp_key k1 = key_of(1, 7, 1), k2 = key_of(1, 7, 2);
+	struct toytcp_conn *lst = add(test, tn, &lk, TOYTCP_LISTEN);
+	struct toytcp_conn *c[2];
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		c[i] = add(test, tn, i ? &k2 : &k1, TOYTCP_LISTEN);
+		KUNIT_ASSERT_NOT_NULL(test, c[i]);
+		atomic_inc(&lst->qlen);
+		spin_lock_bh(&c[i]->lock);
+		toytcp_conn_adopt(c[i], lst);
+		toytcp_conn_set_state(c[i], TOYTCP_SYN_RECV);
+		spin_unlock_bh(&c[i]->lock);
+	}
+	KUNIT_EXPECT_EQ(test, atomic_read(&lst->qlen), 2);
+	KUNIT_EXPECT_EQ(test, refcount_read(&lst->refcnt), 3U);
+	spin_lock_bh(&c[0]->lock);
+	toytcp_conn_set_state(c[0], TOYTCP_ESTABLISHED);	/* the ACK came */
+	spin_unlock_bh(&c[0]->lock);
+	KUNIT_EXPECT_EQ(test, atomic_read(&lst->qlen), 1);
+	spin_lock_bh(&c[1]->lock);
+	toytcp_conn_set_state(c[1], TOYTCP_CLOSED);		/* a reset */
+	spin_unlock_bh(&c[1]->lock);
+	KUNIT_EXPECT_EQ(test, atomic_read(&lst->qlen), 0);
+	KUNIT_EXPECT_EQ(test, refcount_read(&lst->refcnt), 1U);
+	KUNIT_EXPECT_NULL(test, c[0]->parent);
+	fake_net_free(tn);
+}
+
 static struct kunit_case toytcp_table_cases[] = {
 	KUNIT_CASE(toytcp_table_basic_test),
 	KUNIT_CASE(toytcp_table_listener_test),
@@ -246,6 +331,8 @@ static struct kunit_case toytcp_table_cases[] = {
 	KUNIT_CASE(toytcp_table_counters_test),
 	KUNIT_CASE(toytcp_isn_test),
 	KUNIT_CASE(toytcp_challenge_limit_test),
+	KUNIT_CASE(toytcp_table_bounds_test),
+	KUNIT_CASE(toytcp_table_backlog_test),
 	{}
 };
 

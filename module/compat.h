@@ -21,4 +21,10 @@
 #define TOYTCP_IMPORT_KUNIT_NS() MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING)
 #endif
 
+/* 6.5 added SLAB_NO_MERGE; before it, a cache may share another's slabs. */
+#include <linux/slab.h>
+#ifndef SLAB_NO_MERGE
+#define SLAB_NO_MERGE	0
+#endif
+
 #endif /* _TOYTCP_COMPAT_H */

@@ -49,6 +49,8 @@ static const struct rhashtable_params toytcp_table_params = {
  */
 int toytcp_table_init(struct toytcp_table *table)
 {
+	atomic_set(&table->conns, 0);
+	atomic_set(&table->timewait, 0);
 	return rhashtable_init(&table->ht, &toytcp_table_params);
 }
 EXPORT_SYMBOL_IF_KUNIT(toytcp_table_init);
@@ -216,6 +218,7 @@ static void toytcp_conn_free_rcu(struct rcu_head *rcu)
 {
 	struct toytcp_conn *conn = container_of(rcu, struct toytcp_conn, rcu);
 
+	WARN_ON_ONCE(conn->parent);
 	kfree(conn->sndbuf);
 	kmem_cache_free(toytcp_conn_cache, conn);
 }
@@ -232,6 +235,58 @@ void toytcp_conn_put(struct toytcp_conn *conn)
 		call_rcu(&conn->rcu, toytcp_conn_free_rcu);
 }
 EXPORT_SYMBOL_IF_KUNIT(toytcp_conn_put);
+
+/**
+ * toytcp_conn_charge() - count a new connection against max_conns
+ * @conn: the connection, not yet in the table; not a listener
+ *
+ * Every connection, half-open ones included, takes memory a peer can make
+ * us spend: max_conns bounds it per namespace. The charge is returned
+ * when the connection leaves the table (toytcp_conn_done()).
+ *
+ * Return: 0, or -ENOBUFS when the namespace is full (counted as
+ * ConnOverflows).
+ */
+int toytcp_conn_charge(struct toytcp_conn *conn)
+{
+	struct toytcp_table *table = &conn->tn->table;
+
+	if (!atomic_add_unless(&table->conns, 1, READ_ONCE(toytcp_max_conns))) {
+		TOYTCP_INC_STATS(conn->tn, TOYTCP_MIB_CONNOVERFLOWS);
+		return -ENOBUFS;
+	}
+	conn->charged = true;
+	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(toytcp_conn_charge);
+
+/**
+ * toytcp_conn_adopt() - make @child take a place in @lst's backlog
+ * @child: a passive child, about to enter SYN_RECV
+ * @lst: its listener; its qlen already counts @child
+ *
+ * The child holds a reference on the listener until it leaves SYN_RECV,
+ * when toytcp_conn_state_changed() gives the place back: the listener may
+ * be unlistened meanwhile, and its memory must outlive the count.
+ */
+void toytcp_conn_adopt(struct toytcp_conn *child, struct toytcp_conn *lst)
+{
+	refcount_inc(&lst->refcnt);
+	child->parent = lst;
+}
+EXPORT_SYMBOL_IF_KUNIT(toytcp_conn_adopt);
+
+/* The child left SYN_RECV (or never entered it): free its backlog place. */
+static void toytcp_conn_orphan(struct toytcp_conn *child)
+{
+	struct toytcp_conn *lst = child->parent;
+
+	if (!lst)
+		return;
+	child->parent = NULL;
+	atomic_dec(&lst->qlen);
+	toytcp_conn_put(lst);
+}
 
 /* tcpCurrEstab of RFC 1213: "either ESTABLISHED or CLOSE-WAIT". */
 static bool toytcp_state_is_estab(enum toytcp_state state)
@@ -267,10 +322,25 @@ static void toytcp_conn_count(struct toytcp_net *tn, enum toytcp_state old,
  */
 void toytcp_conn_state_changed(struct toytcp_conn *conn, enum toytcp_state old)
 {
+	struct toytcp_table *table = &conn->tn->table;
 	enum toytcp_state new = conn->tcb.state;
 
 	if (new == old)
 		return;
+	if (new == TOYTCP_TIME_WAIT &&
+	    !atomic_add_unless(&table->timewait, 1, READ_ONCE(toytcp_max_timewait))) {
+		/*
+		 * Too many in TIME_WAIT: close at once instead, as Linux does
+		 * past tcp_max_tw_buckets. The last ACK still goes out; only
+		 * the protection against old duplicates is lost.
+		 */
+		TOYTCP_INC_STATS(conn->tn, TOYTCP_MIB_TWOVERFLOW);
+		conn->tcb.state = new = TOYTCP_CLOSED;
+	}
+	if (old == TOYTCP_TIME_WAIT)
+		atomic_dec(&table->timewait);
+	if (old == TOYTCP_SYN_RECV)
+		toytcp_conn_orphan(conn);
 	trace_toytcp_set_state(conn, old, new);
 	toytcp_conn_count(conn->tn, old, new);
 	if (new == TOYTCP_CLOSED)
@@ -305,6 +375,8 @@ void toytcp_conn_done(struct toytcp_conn *conn)
 	conn->dead = true;
 	conn->tcb.state = TOYTCP_CLOSED;
 	toytcp_table_remove(&conn->tn->table, conn);
+	if (conn->charged)
+		atomic_dec(&conn->tn->table.conns);
 	toytcp_timer_stop(conn);
 	toytcp_conn_put(conn);
 }
@@ -381,7 +453,11 @@ void toytcp_conn_ack_data(struct toytcp_conn *conn, u32 len)
 int toytcp_conn_cache_init(void)
 {
 	get_random_bytes(&toytcp_isn_secret, sizeof(toytcp_isn_secret));
-	toytcp_conn_cache = KMEM_CACHE(toytcp_conn, 0);
+	/*
+	 * Never merged with a look-alike cache: its own line in
+	 * /proc/slabinfo is how the soak and flood tests count connections.
+	 */
+	toytcp_conn_cache = KMEM_CACHE(toytcp_conn, SLAB_NO_MERGE);
 	return toytcp_conn_cache ? 0 : -ENOMEM;
 }
 

@@ -50,11 +50,13 @@ struct toytcp_net;
  *        runs in softirq context)
  * @dead: out of the table; the timer must not be armed again
  * @echo: send back what arrives (from `listen PORT echo`)
+ * @charged: counted against max_conns (see toytcp_conn_charge())
  * @tcb: the RFC 793 variables
  * @sndbuf: the bytes of tcb.snd_queued, oldest (SND.UNA) first
  * @sndbuf_size: room in @sndbuf
  * @tx_bytes: bytes of data the peer acknowledged
  * @rx_bytes: bytes of data taken in order
+ * @rx_crc: CRC-32 (as zlib computes it) of those bytes
  * @timer: the one timer; see timers.c
  * @timer_kind: what @timer is armed for (TOYTCP_TIMER_NONE: nothing)
  * @timer_ref: @timer holds a reference on the connection
@@ -62,6 +64,11 @@ struct toytcp_net;
  * @retries: retransmissions since the last progress
  * @challenge_stamp: jiffies when the current challenge-ACK second began
  * @challenge_count: challenge ACKs sent in that second
+ * @parent: a passive child in SYN_RECV: its listener, referenced; the
+ *          child takes one place of the listener's backlog until it
+ *          leaves SYN_RECV
+ * @qlen: a listener: its children in SYN_RECV (at most `backlog`)
+ * @cookie_stamp: a listener: jiffies when it last sent a SYN cookie
  * @rcu: frees the connection after a grace period
  */
 struct toytcp_conn {
@@ -72,11 +79,13 @@ struct toytcp_conn {
 	spinlock_t lock;
 	bool dead;
 	bool echo;
+	bool charged;
 	struct toytcp_tcb tcb;
 	u8 *sndbuf;
 	u32 sndbuf_size;
 	u64 tx_bytes;
 	u64 rx_bytes;
+	u32 rx_crc;
 	struct hrtimer timer;
 	enum toytcp_timer_kind timer_kind;
 	bool timer_ref;
@@ -84,6 +93,9 @@ struct toytcp_conn {
 	u8 retries;
 	unsigned long challenge_stamp;
 	u8 challenge_count;
+	struct toytcp_conn *parent;
+	atomic_t qlen;
+	unsigned long cookie_stamp;
 	struct rcu_head rcu;
 };
 
@@ -91,9 +103,13 @@ struct toytcp_conn {
  * struct toytcp_table - the connections (and listeners) of one namespace
  * @ht: keyed by &struct toytcp_key; RCU lookups, per-bucket locks, resized
  *      as it grows and shrinks, hashed with a per-table random seed
+ * @conns: connections charged against max_conns (listeners are not)
+ * @timewait: of those, the ones in TIME_WAIT (at most max_timewait)
  */
 struct toytcp_table {
 	struct rhashtable ht;
+	atomic_t conns;
+	atomic_t timewait;
 };
 
 int toytcp_table_init(struct toytcp_table *table);
@@ -110,6 +126,8 @@ void toytcp_table_flush(struct toytcp_table *table);
 struct toytcp_conn *toytcp_conn_alloc(struct toytcp_net *tn,
 				      const struct toytcp_key *key, gfp_t gfp);
 void toytcp_conn_put(struct toytcp_conn *conn);
+int toytcp_conn_charge(struct toytcp_conn *conn);
+void toytcp_conn_adopt(struct toytcp_conn *child, struct toytcp_conn *lst);
 void toytcp_conn_state_changed(struct toytcp_conn *conn, enum toytcp_state old);
 void toytcp_conn_set_state(struct toytcp_conn *conn, enum toytcp_state state);
 void toytcp_conn_done(struct toytcp_conn *conn);

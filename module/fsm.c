@@ -218,6 +218,7 @@ bool toytcp_fsm_listen(const struct toytcp_seg *seg, u32 iss,
 	child->snd_una = iss;
 	child->snd_nxt = iss + 1;
 	child->snd_wnd = seg->wnd;
+	child->max_snd_wnd = seg->wnd;
 	child->snd_wl1 = seg->seq;
 	toytcp_reply(v, TOYTCP_SYN | TOYTCP_ACK, iss, child->rcv_nxt);
 	return true;
@@ -250,6 +251,7 @@ static void toytcp_fsm_update_window(struct toytcp_tcb *tcb,
 	if (toytcp_seq_lt(tcb->snd_wl1, seg->seq) ||
 	    (tcb->snd_wl1 == seg->seq && toytcp_seq_le(tcb->snd_wl2, seg->ack))) {
 		tcb->snd_wnd = seg->wnd;
+		tcb->max_snd_wnd = max(tcb->max_snd_wnd, tcb->snd_wnd);
 		tcb->snd_wl1 = seg->seq;
 		tcb->snd_wl2 = seg->ack;
 	}
@@ -294,6 +296,7 @@ static void toytcp_fsm_syn_sent(struct toytcp_tcb *tcb,
 	tcb->irs = seg->seq;
 	tcb->rcv_nxt = seg->seq + 1;
 	tcb->snd_wnd = seg->wnd;
+	tcb->max_snd_wnd = seg->wnd;
 	tcb->snd_wl1 = seg->seq;
 	if (ack) {
 		toytcp_fsm_advance_una(tcb, seg->ack, v);
@@ -394,6 +397,12 @@ static void toytcp_fsm_unacceptable(struct toytcp_tcb *tcb,
  * <- SEG.ACK ... If the ACK is a duplicate (SEG.ACK < SND.UNA), it can be
  * ignored. If the ACK acks something not yet sent (SEG.ACK > SND.NXT) then
  * send an ACK, drop the segment, and return."
+ *
+ * RFC 5961 §5.2 narrows what is acceptable, against blind data injection:
+ * "The ACK value is considered acceptable only if it is in the range of
+ * ((SND.UNA - MAX.SND.WND) =< SEG.ACK =< SND.NXT). All incoming segments
+ * whose ACK value doesn't satisfy the above condition MUST be discarded
+ * and an ACK sent back." That ACK is a challenge ACK, rate-limited (§7).
  */
 static bool toytcp_fsm_ack(struct toytcp_tcb *tcb, const struct toytcp_seg *seg,
 			   struct toytcp_verdict *v)
@@ -408,8 +417,9 @@ static bool toytcp_fsm_ack(struct toytcp_tcb *tcb, const struct toytcp_seg *seg,
 		}
 		tcb->state = TOYTCP_ESTABLISHED;
 	}
-	if (toytcp_seq_lt(tcb->snd_nxt, seg->ack)) {
-		toytcp_reply(v, TOYTCP_ACK, tcb->snd_nxt, tcb->rcv_nxt);
+	if (toytcp_seq_lt(tcb->snd_nxt, seg->ack) ||
+	    toytcp_seq_lt(seg->ack, tcb->snd_una - tcb->max_snd_wnd)) {
+		toytcp_reply_challenge(tcb, v);
 		return false;
 	}
 	if (toytcp_seq_lt(tcb->snd_una, seg->ack))

@@ -28,6 +28,8 @@
  * @snd_una: oldest unacknowledged sequence number
  * @snd_nxt: next sequence number to send
  * @snd_wnd: the peer's window
+ * @max_snd_wnd: the largest window the peer ever offered (MAX.SND.WND of
+ *               RFC 5961 §5)
  * @snd_wl1: SEG.SEQ of the segment that last updated the window
  * @snd_wl2: SEG.ACK of the segment that last updated the window
  * @snd_queued: bytes the user queued that the peer has not acknowledged;
@@ -46,6 +48,7 @@ struct toytcp_tcb {
 	u32 snd_una;
 	u32 snd_nxt;
 	u32 snd_wnd;
+	u32 max_snd_wnd;
 	u32 snd_wl1;
 	u32 snd_wl2;
 	u32 snd_queued;

@@ -7,14 +7,17 @@
  *   toytcp_input_conn()     the state machine decides (fsm.c); act on the
  *                           verdict: take data, send (output.c), set the
  *                           timer (timers.c)
- *   toytcp_input_listen()   a SYN for a listener makes a SYN_RECV child
- *   toytcp_output_reset()   nobody wants it: RST, by RFC 793's rules
+ *   toytcp_listen_input()   a segment for a listener (listen.c): SYN
+ *                           cookies, children
+ *   toytcp_output_answer()  nobody wants it: RST, by RFC 793's rules
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/crc32.h>
 #include <linux/skbuff.h>
 #include "conn.h"
 #include "input.h"
+#include "listen.h"
 #include "netns.h"
 #include "output.h"
 #include "params.h"
@@ -34,7 +37,28 @@ static void toytcp_input_set_window(struct toytcp_conn *conn)
 			    TOYTCP_RCV_WND;
 }
 
-/* Take the in-order payload the verdict accepted; echo it back if asked. */
+/* CRC-32 (zlib's) over an skb's bytes, paged ones too (__skb_checksum()). */
+static __wsum toytcp_crc_update(const void *mem, int len, __wsum crc)
+{
+	return (__force __wsum)crc32_le((__force u32)crc, mem, len);
+}
+
+static __wsum toytcp_crc_combine(__wsum crc1, __wsum crc2, int offset, int len2)
+{
+	return (__force __wsum)crc32_le_combine((__force u32)crc1, (__force u32)crc2,
+						len2);
+}
+
+static const struct skb_checksum_ops toytcp_crc_ops = {
+	.update = toytcp_crc_update,
+	.combine = toytcp_crc_combine,
+};
+
+/*
+ * Take the in-order payload the verdict accepted: count it, fold it into
+ * the stream's CRC-32 (what a tester compares with what was sent), echo
+ * it back if asked.
+ */
 static void toytcp_input_data(struct toytcp_conn *conn, struct sk_buff *skb,
 			      const struct toytcp_seg *seg,
 			      const struct toytcp_verdict *v)
@@ -43,6 +67,9 @@ static void toytcp_input_data(struct toytcp_conn *conn, struct sk_buff *skb,
 	u8 *space;
 
 	conn->rx_bytes += v->data_len;
+	conn->rx_crc = ~(__force u32)__skb_checksum(skb, off, v->data_len,
+						    (__force __wsum)~conn->rx_crc,
+						    &toytcp_crc_ops);
 	if (!conn->echo)
 		return;
 	space = toytcp_conn_send_space(conn, v->data_len);
@@ -62,9 +89,12 @@ static void toytcp_input_act(struct toytcp_conn *conn, enum toytcp_state old,
 
 	toytcp_conn_state_changed(conn, old);
 	if (conn->dead) {
-		/* Closed by this segment: only a reset may still go out. */
-		if (v->reply.flags & TOYTCP_RST)
-			toytcp_output_queue_reply(conn, &v->reply, q);
+		/*
+		 * Closed by this segment: no data, no timer. The verdict's own
+		 * reply still goes out: a reset, or the ACK of a FIN when
+		 * TIME_WAIT was full (toytcp_conn_state_changed()).
+		 */
+		toytcp_output_queue_reply(conn, &v->reply, q);
 		return;
 	}
 	before = skb_queue_len(q);
@@ -75,8 +105,16 @@ static void toytcp_input_act(struct toytcp_conn *conn, enum toytcp_state old,
 	toytcp_timers_after_event(conn, v->timer);
 }
 
-static void toytcp_input_conn(struct toytcp_conn *conn, struct sk_buff *skb,
-			      const struct toytcp_seg *seg)
+/**
+ * toytcp_input_conn() - a segment for a connection
+ * @conn: the connection, found under RCU (or just made, listen.c)
+ * @skb: the segment
+ * @seg: its parsed header
+ *
+ * Called under rcu_read_lock(), without @conn's lock.
+ */
+void toytcp_input_conn(struct toytcp_conn *conn, struct sk_buff *skb,
+		       const struct toytcp_seg *seg)
 {
 	struct toytcp_verdict v;
 	enum toytcp_state old;
@@ -88,7 +126,7 @@ static void toytcp_input_conn(struct toytcp_conn *conn, struct sk_buff *skb,
 		/* Closed since the lookup: as if it never was. */
 		spin_unlock_bh(&conn->lock);
 		toytcp_fsm_no_conn(seg, &v);
-		toytcp_output_reset(conn->tn, seg, &v.reply);
+		toytcp_output_answer(conn->tn, seg, &v.reply);
 		return;
 	}
 	old = conn->tcb.state;
@@ -109,53 +147,6 @@ static void toytcp_input_conn(struct toytcp_conn *conn, struct sk_buff *skb,
 	toytcp_input_act(conn, old, &v, &q);
 	spin_unlock_bh(&conn->lock);
 	toytcp_output_xmit(conn->tn, &q);
-}
-
-/*
- * A segment for a listener. A SYN makes a child connection in SYN_RECV;
- * it stands on its own from then on (unlisten leaves it be). Returns false
- * when the listener was unlistened since the lookup: nobody takes the
- * segment.
- */
-static bool toytcp_input_listen(struct toytcp_net *tn, struct toytcp_conn *lst,
-				const struct toytcp_key *key,
-				const struct toytcp_seg *seg)
-{
-	/* Only a SYN needs an ISN: spare the siphash for everything else. */
-	u32 iss = seg->flags & TOYTCP_SYN ? toytcp_conn_isn(key) : 0;
-	struct toytcp_conn *child;
-	struct toytcp_verdict v;
-	struct toytcp_tcb tcb;
-	struct sk_buff_head q;
-
-	if (READ_ONCE(lst->dead))
-		return false;
-	if (!toytcp_fsm_listen(seg, iss, &tcb, &v)) {
-		toytcp_output_reset(tn, seg, &v.reply);
-		return true;
-	}
-	child = toytcp_conn_alloc(tn, key, GFP_ATOMIC);
-	if (!child)
-		return true;
-	child->tcb = tcb;
-	child->tcb.state = TOYTCP_LISTEN;
-	child->echo = READ_ONCE(lst->echo);
-
-	__skb_queue_head_init(&q);
-	spin_lock_bh(&child->lock);
-	if (toytcp_table_insert(&tn->table, child)) {
-		/* The same SYN raced us on another CPU and won. */
-		spin_unlock_bh(&child->lock);
-		toytcp_conn_put(child);
-		return true;
-	}
-	TOYTCP_INC_STATS(tn, TOYTCP_MIB_PASSIVEOPENS);
-	toytcp_conn_set_state(child, TOYTCP_SYN_RECV);
-	toytcp_output_queue_reply(child, &v.reply, &q);
-	toytcp_timers_after_event(child, TOYTCP_TIMER_KEEP);
-	spin_unlock_bh(&child->lock);
-	toytcp_output_xmit(tn, &q);
-	return true;
 }
 
 /* Check a segment; count and say why when it must be dropped. */
@@ -191,7 +182,12 @@ void toytcp_input(struct toytcp_net *tn, struct sk_buff *skb)
 	struct toytcp_key key;
 
 	TOYTCP_INC_STATS(tn, TOYTCP_MIB_INSEGS);
-	if (skb->pkt_type != PACKET_HOST || !toytcp_input_valid(tn, skb, &seg))
+	if (skb->pkt_type != PACKET_HOST) {
+		/* Broadcast or multicast: no connection is addressed so. */
+		TOYTCP_INC_STATS(tn, TOYTCP_MIB_INERRS);
+		goto out;
+	}
+	if (!toytcp_input_valid(tn, skb, &seg))
 		goto out;
 
 	key = (struct toytcp_key){
@@ -204,11 +200,11 @@ void toytcp_input(struct toytcp_net *tn, struct sk_buff *skb)
 		toytcp_input_conn(conn, skb, &seg);
 	} else {
 		conn = toytcp_table_lookup_listener(&tn->table, seg.dport);
-		if (!conn || !toytcp_input_listen(tn, conn, &key, &seg)) {
+		if (!conn || !toytcp_listen_input(tn, conn, &key, skb, &seg)) {
 			struct toytcp_verdict v;
 
 			toytcp_fsm_no_conn(&seg, &v);
-			toytcp_output_reset(tn, &seg, &v.reply);
+			toytcp_output_answer(tn, &seg, &v.reply);
 		}
 	}
 	rcu_read_unlock();

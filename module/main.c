@@ -18,6 +18,7 @@
 #include <linux/init.h>
 #include <linux/module.h>
 #include "conn.h"
+#include "cookie.h"
 #include "netns.h"
 #include "params.h"
 #include "proc.h"
@@ -53,6 +54,7 @@ static int __init toytcp_init(void)
 	}
 
 	n = ret;
+	toytcp_cookie_init();
 
 	ret = toytcp_conn_cache_init();
 	if (ret)

@@ -136,14 +136,18 @@ void toytcp_output_queue_data(struct toytcp_conn *conn, struct sk_buff_head *q)
 }
 
 /**
- * toytcp_output_reset() - answer a segment that has no connection
+ * toytcp_output_answer() - answer a segment that has no connection
  * @tn: the namespace it arrived in
  * @seg: the segment
- * @reply: the reset toytcp_fsm_no_conn() or toytcp_fsm_listen() formed
+ * @reply: a reset toytcp_fsm_no_conn() or toytcp_fsm_listen() formed, or
+ *         a listener's SYN,ACK with a cookie (listen.c); nothing when its
+ *         flags are 0
  */
-void toytcp_output_reset(struct toytcp_net *tn, const struct toytcp_seg *seg,
-			 const struct toytcp_reply *reply)
+void toytcp_output_answer(struct toytcp_net *tn, const struct toytcp_seg *seg,
+			  const struct toytcp_reply *reply)
 {
+	u16 wnd = reply->flags & TOYTCP_RST ? 0 : TOYTCP_RCV_WND;
+
 	struct sk_buff_head q;
 	struct sk_buff *skb;
 
@@ -151,7 +155,7 @@ void toytcp_output_reset(struct toytcp_net *tn, const struct toytcp_seg *seg,
 		return;
 	skb = toytcp_output_build(tn->net, seg->daddr, seg->saddr, seg->dport,
 				  seg->sport, reply->seq, reply->ack,
-				  reply->flags, 0, NULL, 0);
+				  reply->flags, wnd, NULL, 0);
 	if (!skb)
 		return;
 	__skb_queue_head_init(&q);

@@ -11,6 +11,10 @@
  *   fin_timeout_ms  how long FIN_WAIT2 waits for the peer's FIN.
  *   max_retries     retransmission timeouts in a row before giving up.
  *   mss             largest payload of one segment.
+ *   backlog         half-open connections one listener keeps (SYN_RECV).
+ *   syncookies      0 never, 1 once a listener's backlog is full, 2 always.
+ *   max_conns       connections one namespace holds, listeners aside.
+ *   max_timewait    of those, how many may sit in TIME_WAIT.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -29,6 +33,14 @@ unsigned int toytcp_fin_timeout_ms = 60000;
 unsigned int toytcp_max_retries = 6;
 EXPORT_SYMBOL_IF_KUNIT(toytcp_max_retries);
 unsigned int toytcp_mss = 1460;
+unsigned int toytcp_backlog = 128;
+EXPORT_SYMBOL_IF_KUNIT(toytcp_backlog);
+unsigned int toytcp_syncookies = 1;
+EXPORT_SYMBOL_IF_KUNIT(toytcp_syncookies);
+unsigned int toytcp_max_conns = 16384;
+EXPORT_SYMBOL_IF_KUNIT(toytcp_max_conns);
+unsigned int toytcp_max_timewait = 8192;
+EXPORT_SYMBOL_IF_KUNIT(toytcp_max_timewait);
 static char *toytcp_listen_param;
 
 /**
@@ -88,6 +100,14 @@ TOYTCP_PARAM(max_retries, toytcp_max_retries, 1, 30,
 	     "retransmission timeouts in a row before a connection gives up (default 6)");
 TOYTCP_PARAM(mss, toytcp_mss, 1, 65535 - 20 - 20,
 	     "largest payload of one segment in bytes (default 1460)");
+TOYTCP_PARAM(backlog, toytcp_backlog, 1, 65535,
+	     "half-open (SYN_RECV) connections per listener before SYN cookies (default 128)");
+TOYTCP_PARAM(syncookies, toytcp_syncookies, 0, 2,
+	     "SYN cookies: 0 never, 1 when a listener's backlog is full, 2 always (default 1)");
+TOYTCP_PARAM(max_conns, toytcp_max_conns, 1, 1 << 24,
+	     "connections per namespace, listeners aside (default 16384)");
+TOYTCP_PARAM(max_timewait, toytcp_max_timewait, 0, 1 << 24,
+	     "connections per namespace in TIME_WAIT; past it, closed at once (default 8192)");
 module_param_named(listen, toytcp_listen_param, charp, 0444);
 MODULE_PARM_DESC(listen, "comma-separated ports to listen on in the initial namespace at load");
 

@@ -11,6 +11,10 @@ extern unsigned int toytcp_rto_ms;
 extern unsigned int toytcp_fin_timeout_ms;
 extern unsigned int toytcp_max_retries;
 extern unsigned int toytcp_mss;
+extern unsigned int toytcp_backlog;
+extern unsigned int toytcp_syncookies;
+extern unsigned int toytcp_max_conns;
+extern unsigned int toytcp_max_timewait;
 
 /* Upper bound of the `listen` module parameter's list. */
 #define TOYTCP_MAX_LISTEN_PARAM	16

@@ -30,10 +30,11 @@ static struct proc_dir_entry *toytcp_proc_dir;
  * One line per connection, listeners included, in hash order:
  *
  *   local remote state snd_una snd_nxt rcv_nxt snd_wnd sendq tx_bytes
- *   rx_bytes timer app
+ *   rx_bytes rx_crc32 timer app
  *
  * sendq: bytes queued and not yet acknowledged; tx_bytes: data bytes the
- * peer acknowledged; rx_bytes: data bytes taken in order; timer: what the
+ * peer acknowledged; rx_bytes: data bytes taken in order; rx_crc32: the
+ * CRC-32 of those bytes, as zlib.crc32() computes it; timer: what the
  * timer is armed for and the milliseconds left ("rtx:850"), or "-"; app:
  * what toytcp, playing the application, does with received data ("echo"
  * sends it back, "-" drops it after counting).
@@ -48,7 +49,7 @@ struct toytcp_conns_iter {
 };
 
 #define TOYTCP_CONNS_FMT \
-	"%-21s %-21s %-11s %10s %10s %10s %7s %7s %10s %10s %-14s %s\n"
+	"%-21s %-21s %-11s %10s %10s %10s %7s %7s %10s %10s %8s %-14s %s\n"
 
 /* The walker's current connection (again), skipping a resize's -EAGAIN. */
 static void *toytcp_conns_peek(struct toytcp_conns_iter *it)
@@ -98,14 +99,14 @@ static void toytcp_conns_show_conn(struct seq_file *seq, struct toytcp_conn *con
 	const struct toytcp_key *k = &conn->key;
 	const struct toytcp_tcb *tcb = &conn->tcb;
 	const char *app = conn->echo ? "echo" : "-";
-	char local[24], remote[24], num[7][24], timer[24];
+	char local[24], remote[24], num[8][24], timer[24];
 	s64 ms;
 
 	snprintf(local, sizeof(local), "%pI4:%u", &k->laddr, ntohs(k->lport));
 	snprintf(remote, sizeof(remote), "%pI4:%u", &k->raddr, ntohs(k->rport));
 	if (tcb->state == TOYTCP_LISTEN) {
 		seq_printf(seq, TOYTCP_CONNS_FMT, local, remote, "LISTEN",
-			   "-", "-", "-", "-", "-", "-", "-", "-", app);
+			   "-", "-", "-", "-", "-", "-", "-", "-", "-", app);
 		return;
 	}
 	snprintf(num[0], sizeof(num[0]), "%u", tcb->snd_una);
@@ -115,6 +116,7 @@ static void toytcp_conns_show_conn(struct seq_file *seq, struct toytcp_conn *con
 	snprintf(num[4], sizeof(num[4]), "%u", tcb->snd_queued);
 	snprintf(num[5], sizeof(num[5]), "%llu", conn->tx_bytes);
 	snprintf(num[6], sizeof(num[6]), "%llu", conn->rx_bytes);
+	snprintf(num[7], sizeof(num[7]), "%08x", conn->rx_crc);
 	ms = toytcp_timer_remaining_ms(conn);
 	if (ms < 0)
 		strscpy(timer, "-", sizeof(timer));
@@ -122,7 +124,7 @@ static void toytcp_conns_show_conn(struct seq_file *seq, struct toytcp_conn *con
 		snprintf(timer, sizeof(timer), "%s:%lld", toytcp_timer_name(conn), ms);
 	seq_printf(seq, TOYTCP_CONNS_FMT, local, remote,
 		   toytcp_state_name(tcb->state), num[0], num[1], num[2], num[3],
-		   num[4], num[5], num[6], timer, app);
+		   num[4], num[5], num[6], num[7], timer, app);
 }
 
 static int toytcp_conns_show(struct seq_file *seq, void *v)
@@ -132,7 +134,7 @@ static int toytcp_conns_show(struct seq_file *seq, void *v)
 	if (v == SEQ_START_TOKEN) {
 		seq_printf(seq, TOYTCP_CONNS_FMT, "local", "remote", "state",
 			   "snd_una", "snd_nxt", "rcv_nxt", "snd_wnd", "sendq",
-			   "tx_bytes", "rx_bytes", "timer", "app");
+			   "tx_bytes", "rx_bytes", "rx_crc32", "timer", "app");
 		return 0;
 	}
 	spin_lock_bh(&conn->lock);

@@ -23,6 +23,13 @@ static const char * const toytcp_mib_names[__TOYTCP_MIB_MAX] = {
 	[TOYTCP_MIB_TIMEWAITED]		= "TimeWaited",
 	[TOYTCP_MIB_CHALLENGEACK]	= "TCPChallengeACK",
 	[TOYTCP_MIB_CHALLENGESKIPPED]	= "TCPACKSkippedChallenge",
+	[TOYTCP_MIB_SYNCOOKIESSENT]	= "SyncookiesSent",
+	[TOYTCP_MIB_SYNCOOKIESRECV]	= "SyncookiesRecv",
+	[TOYTCP_MIB_SYNCOOKIESFAILED]	= "SyncookiesFailed",
+	[TOYTCP_MIB_LISTENOVERFLOWS]	= "ListenOverflows",
+	[TOYTCP_MIB_LISTENDROPS]	= "ListenDrops",
+	[TOYTCP_MIB_TWOVERFLOW]		= "TCPTimeWaitOverflow",
+	[TOYTCP_MIB_CONNOVERFLOWS]	= "ConnOverflows",
 };
 
 /**

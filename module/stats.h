@@ -25,6 +25,13 @@ enum toytcp_mib_field {
 	TOYTCP_MIB_TIMEWAITED,		/* TimeWaited: TIME_WAIT ran out */
 	TOYTCP_MIB_CHALLENGEACK,	/* TCPChallengeACK: sent (RFC 5961) */
 	TOYTCP_MIB_CHALLENGESKIPPED,	/* TCPACKSkippedChallenge: over the limit */
+	TOYTCP_MIB_SYNCOOKIESSENT,	/* SyncookiesSent: SYN,ACKs with a cookie */
+	TOYTCP_MIB_SYNCOOKIESRECV,	/* SyncookiesRecv: valid cookies back */
+	TOYTCP_MIB_SYNCOOKIESFAILED,	/* SyncookiesFailed: invalid or stale */
+	TOYTCP_MIB_LISTENOVERFLOWS,	/* ListenOverflows: SYNs past the backlog */
+	TOYTCP_MIB_LISTENDROPS,		/* ListenDrops: listener segments dropped */
+	TOYTCP_MIB_TWOVERFLOW,		/* TCPTimeWaitOverflow: past max_timewait */
+	TOYTCP_MIB_CONNOVERFLOWS,	/* ConnOverflows: opens past max_conns */
 	__TOYTCP_MIB_MAX
 };
 

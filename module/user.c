@@ -94,7 +94,7 @@ static int toytcp_user_bind(struct toytcp_net *tn, struct toytcp_conn *conn)
  * The local address is the one routing picks for @daddr.
  *
  * Return: 0, -EADDRINUSE when the 4-tuple is in use, a routing error such
- * as -ENETUNREACH, or -ENOMEM.
+ * as -ENETUNREACH, -ENOBUFS past max_conns, or -ENOMEM.
  */
 int toytcp_user_connect(struct toytcp_net *tn, __be32 daddr, __be16 dport,
 			__be16 sport)
@@ -111,13 +111,18 @@ int toytcp_user_connect(struct toytcp_net *tn, __be32 daddr, __be16 dport,
 	conn = toytcp_conn_alloc(tn, &key, GFP_KERNEL);
 	if (!conn)
 		return -ENOMEM;
+	ret = toytcp_conn_charge(conn);
+	if (ret) {
+		toytcp_conn_put(conn);
+		return ret;
+	}
 
 	__skb_queue_head_init(&q);
 	spin_lock_bh(&conn->lock);
 	ret = toytcp_user_bind(tn, conn);
 	if (ret) {
+		toytcp_conn_done(conn);		/* returns the charge, frees it */
 		spin_unlock_bh(&conn->lock);
-		toytcp_conn_put(conn);
 		return ret;
 	}
 	toytcp_fsm_open(&conn->tcb, toytcp_conn_isn(&conn->key), &v);

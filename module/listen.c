@@ -1,0 +1,216 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * A segment for a listener (RFC 793 p.65, LISTEN), and how a listener
+ * holds against a SYN flood:
+ *
+ *   SYN            a SYN_RECV child, while the listener has fewer than
+ *                  `backlog` of them; past that (ListenOverflows), a
+ *                  SYN,ACK whose ISS is a cookie (cookie.c) and no state
+ *                  at all (SyncookiesSent); with syncookies=0, nothing
+ *                  (ListenDrops); with syncookies=2, always a cookie
+ *   ACK            while cookies went out lately: a valid cookie makes a
+ *                  child that this ACK takes to ESTABLISHED
+ *                  (SyncookiesRecv); anything else is SyncookiesFailed and
+ *                  gets RFC 793's reset
+ *   anything else  RFC 793: a RST is ignored, an ACK gets a reset
+ *
+ * A child stands on its own once made: unlisten leaves it be. While in
+ * SYN_RECV it holds one place of its listener's backlog (conn.c).
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/jiffies.h>
+#include <linux/skbuff.h>
+#include "conn.h"
+#include "cookie.h"
+#include "input.h"
+#include "listen.h"
+#include "netns.h"
+#include "output.h"
+#include "params.h"
+#include "stats.h"
+#include "timers.h"
+#include "wire.h"
+
+/* A bare ACK is checked as a cookie this long after the last cookie sent. */
+#define TOYTCP_COOKIE_WINDOW	((TOYTCP_COOKIE_MAX_AGE + 1) * TOYTCP_COOKIE_TICK_SECS * HZ)
+
+/*
+ * A new child of @lst in SYN_RECV, made from @tcb, charged and in the
+ * table; locked. NULL when max_conns is reached, memory runs out or the
+ * same 4-tuple won a race: the segment is dropped (ListenDrops).
+ */
+static struct toytcp_conn *toytcp_listen_child(struct toytcp_net *tn,
+					       struct toytcp_conn *lst,
+					       const struct toytcp_key *key,
+					       const struct toytcp_tcb *tcb)
+{
+	struct toytcp_conn *child = toytcp_conn_alloc(tn, key, GFP_ATOMIC);
+
+	if (!child)
+		goto drop;
+	if (toytcp_conn_charge(child))
+		goto put;
+	child->tcb = *tcb;
+	child->tcb.state = TOYTCP_LISTEN;	/* so that the trace shows where it came from */
+	child->echo = READ_ONCE(lst->echo);
+	spin_lock_bh(&child->lock);
+	if (toytcp_table_insert(&tn->table, child)) {
+		/* The same 4-tuple raced us on another CPU and won. */
+		toytcp_conn_done(child);	/* returns the charge, frees it */
+		spin_unlock_bh(&child->lock);
+		goto drop;
+	}
+	TOYTCP_INC_STATS(tn, TOYTCP_MIB_PASSIVEOPENS);
+	return child;
+put:
+	toytcp_conn_put(child);
+drop:
+	TOYTCP_INC_STATS(tn, TOYTCP_MIB_LISTENDROPS);
+	return NULL;
+}
+
+/* A SYN within the backlog: a child in SYN_RECV sends its SYN,ACK. */
+static void toytcp_listen_syn_child(struct toytcp_net *tn, struct toytcp_conn *lst,
+				    const struct toytcp_key *key,
+				    const struct toytcp_seg *seg)
+{
+	struct toytcp_conn *child;
+	struct toytcp_verdict v;
+	struct toytcp_tcb tcb;
+	struct sk_buff_head q;
+
+	toytcp_fsm_listen(seg, toytcp_conn_isn(key), &tcb, &v);
+	child = toytcp_listen_child(tn, lst, key, &tcb);
+	if (!child) {
+		atomic_dec(&lst->qlen);
+		return;
+	}
+	__skb_queue_head_init(&q);
+	toytcp_conn_adopt(child, lst);
+	toytcp_conn_set_state(child, TOYTCP_SYN_RECV);
+	toytcp_output_queue_reply(child, &v.reply, &q);
+	toytcp_timers_after_event(child, TOYTCP_TIMER_KEEP);
+	spin_unlock_bh(&child->lock);
+	toytcp_output_xmit(tn, &q);
+}
+
+/* A SYN past the backlog, or any SYN with syncookies=2: a cookie. */
+static void toytcp_listen_syn_cookie(struct toytcp_net *tn, struct toytcp_conn *lst,
+				     const struct toytcp_key *key,
+				     const struct toytcp_seg *seg)
+{
+	u32 iss = toytcp_cookie_make(key, seg->seq, toytcp_cookie_clock());
+	unsigned long now = jiffies;
+	struct toytcp_verdict v;
+	struct toytcp_tcb tcb;
+
+	/* Written once a tick at most, not once a SYN, in a flood. */
+	if (time_after(now, READ_ONCE(lst->cookie_stamp)))
+		WRITE_ONCE(lst->cookie_stamp, now);
+	toytcp_fsm_listen(seg, iss, &tcb, &v);
+	TOYTCP_INC_STATS(tn, TOYTCP_MIB_SYNCOOKIESSENT);
+	toytcp_output_answer(tn, seg, &v.reply);
+}
+
+static void toytcp_listen_syn(struct toytcp_net *tn, struct toytcp_conn *lst,
+			      const struct toytcp_key *key,
+			      const struct toytcp_seg *seg)
+{
+	unsigned int cookies = READ_ONCE(toytcp_syncookies);
+
+	if (cookies < 2) {
+		/* The child, if made, takes this place (toytcp_conn_adopt()). */
+		if (atomic_inc_return(&lst->qlen) <= READ_ONCE(toytcp_backlog)) {
+			toytcp_listen_syn_child(tn, lst, key, seg);
+			return;
+		}
+		atomic_dec(&lst->qlen);
+		TOYTCP_INC_STATS(tn, TOYTCP_MIB_LISTENOVERFLOWS);
+		if (!cookies) {
+			TOYTCP_INC_STATS(tn, TOYTCP_MIB_LISTENDROPS);
+			return;
+		}
+	}
+	toytcp_listen_syn_cookie(tn, lst, key, seg);
+}
+
+/* Did @lst send cookies lately, so that a bare ACK may carry one back? */
+static bool toytcp_listen_cookies_out(const struct toytcp_conn *lst)
+{
+	unsigned long stamp = READ_ONCE(lst->cookie_stamp);
+
+	return READ_ONCE(toytcp_syncookies) == 2 ||
+	       (stamp && time_before(jiffies, stamp + TOYTCP_COOKIE_WINDOW));
+}
+
+/*
+ * An ACK that may bring a cookie back. Valid: the child the SYN would have
+ * made, then the ACK itself through the state machine, which takes it to
+ * ESTABLISHED along with any data it carries. Returns false when it was no
+ * valid cookie: RFC 793's rules apply.
+ */
+static bool toytcp_listen_cookie_ack(struct toytcp_net *tn, struct toytcp_conn *lst,
+				     const struct toytcp_key *key,
+				     struct sk_buff *skb,
+				     const struct toytcp_seg *seg)
+{
+	struct toytcp_seg syn = {
+		.saddr = seg->saddr, .daddr = seg->daddr,
+		.sport = seg->sport, .dport = seg->dport,
+		.seq = seg->seq - 1, .flags = TOYTCP_SYN, .wnd = seg->wnd,
+	};
+	struct toytcp_conn *child;
+	struct toytcp_verdict v;
+	struct toytcp_tcb tcb;
+
+	if (toytcp_cookie_check(key, syn.seq, seg->ack - 1, toytcp_cookie_clock())) {
+		TOYTCP_INC_STATS(tn, TOYTCP_MIB_SYNCOOKIESFAILED);
+		return false;
+	}
+	TOYTCP_INC_STATS(tn, TOYTCP_MIB_SYNCOOKIESRECV);
+	toytcp_fsm_listen(&syn, seg->ack - 1, &tcb, &v);
+	child = toytcp_listen_child(tn, lst, key, &tcb);
+	if (!child)
+		return true;
+	toytcp_conn_set_state(child, TOYTCP_SYN_RECV);
+	spin_unlock_bh(&child->lock);
+	toytcp_input_conn(child, skb, seg);
+	return true;
+}
+
+/**
+ * toytcp_listen_input() - a segment for a listener
+ * @tn: the namespace
+ * @lst: the listener, found under RCU
+ * @key: the segment's 4-tuple, local side first
+ * @skb: the segment
+ * @seg: its parsed header
+ *
+ * Called under rcu_read_lock().
+ *
+ * Return: false when @lst was unlistened since the lookup: nobody takes
+ * the segment.
+ */
+bool toytcp_listen_input(struct toytcp_net *tn, struct toytcp_conn *lst,
+			 const struct toytcp_key *key, struct sk_buff *skb,
+			 const struct toytcp_seg *seg)
+{
+	u8 ctl = seg->flags & (TOYTCP_SYN | TOYTCP_RST | TOYTCP_ACK);
+	struct toytcp_verdict v;
+	struct toytcp_tcb tcb;
+
+	if (READ_ONCE(lst->dead))
+		return false;
+	if (ctl == TOYTCP_SYN) {
+		toytcp_listen_syn(tn, lst, key, seg);
+		return true;
+	}
+	if (ctl == TOYTCP_ACK && toytcp_listen_cookies_out(lst) &&
+	    toytcp_listen_cookie_ack(tn, lst, key, skb, seg))
+		return true;
+	/* No child to make: a reset for an ACK, nothing for the rest. */
+	toytcp_fsm_listen(seg, 0, &tcb, &v);
+	toytcp_output_answer(tn, seg, &v.reply);
+	return true;
+}
