@@ -68,7 +68,8 @@ struct toytcp_net;
  *          child takes one place of the listener's backlog until it
  *          leaves SYN_RECV
  * @qlen: a listener: its children in SYN_RECV (at most `backlog`)
- * @cookie_stamp: a listener: jiffies when it last sent a SYN cookie
+ * @cookie_tick: a listener: toytcp_cookie_clock() + 1 when it last sent a
+ *               SYN cookie (0: never)
  * @rcu: frees the connection after a grace period
  */
 struct toytcp_conn {
@@ -95,7 +96,7 @@ struct toytcp_conn {
 	u8 challenge_count;
 	struct toytcp_conn *parent;
 	atomic_t qlen;
-	unsigned long cookie_stamp;
+	u32 cookie_tick;
 	struct rcu_head rcu;
 };
 

@@ -32,9 +32,6 @@
 #include "timers.h"
 #include "wire.h"
 
-/* A bare ACK is checked as a cookie this long after the last cookie sent. */
-#define TOYTCP_COOKIE_WINDOW	((TOYTCP_COOKIE_MAX_AGE + 1) * TOYTCP_COOKIE_TICK_SECS * HZ)
-
 /*
  * A new child of @lst in SYN_RECV, made from @tcb, charged and in the
  * table; locked. NULL when max_conns is reached, memory runs out or the
@@ -100,14 +97,14 @@ static void toytcp_listen_syn_cookie(struct toytcp_net *tn, struct toytcp_conn *
 				     const struct toytcp_key *key,
 				     const struct toytcp_seg *seg)
 {
-	u32 iss = toytcp_cookie_make(key, seg->seq, toytcp_cookie_clock());
-	unsigned long now = jiffies;
+	u32 now = toytcp_cookie_clock();
+	u32 iss = toytcp_cookie_make(key, seg->seq, now);
 	struct toytcp_verdict v;
 	struct toytcp_tcb tcb;
 
-	/* Written once a tick at most, not once a SYN, in a flood. */
-	if (time_after(now, READ_ONCE(lst->cookie_stamp)))
-		WRITE_ONCE(lst->cookie_stamp, now);
+	/* Written once a tick, not once a SYN, in a flood. */
+	if (READ_ONCE(lst->cookie_tick) != now + 1)
+		WRITE_ONCE(lst->cookie_tick, now + 1);
 	toytcp_fsm_listen(seg, iss, &tcb, &v);
 	TOYTCP_INC_STATS(tn, TOYTCP_MIB_SYNCOOKIESSENT);
 	toytcp_output_answer(tn, seg, &v.reply);
@@ -135,13 +132,13 @@ static void toytcp_listen_syn(struct toytcp_net *tn, struct toytcp_conn *lst,
 	toytcp_listen_syn_cookie(tn, lst, key, seg);
 }
 
-/* Did @lst send cookies lately, so that a bare ACK may carry one back? */
+/* Could a bare ACK for @lst carry back a cookie that is still good? */
 static bool toytcp_listen_cookies_out(const struct toytcp_conn *lst)
 {
-	unsigned long stamp = READ_ONCE(lst->cookie_stamp);
+	u32 tick = READ_ONCE(lst->cookie_tick);
 
 	return READ_ONCE(toytcp_syncookies) == 2 ||
-	       (stamp && time_before(jiffies, stamp + TOYTCP_COOKIE_WINDOW));
+	       (tick && toytcp_cookie_clock() + 1 - tick <= TOYTCP_COOKIE_MAX_AGE);
 }
 
 /*

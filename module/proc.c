@@ -213,10 +213,23 @@ static const struct proc_ops toytcp_stats_ops = {
 
 /* ---- ctl ---- */
 
+/* ctl acts on the opener's namespace (SPEC §4), as conns and stats show it. */
+static int toytcp_ctl_open(struct inode *inode, struct file *file)
+{
+	file->private_data = get_net(current->nsproxy->net_ns);
+	return 0;
+}
+
+static int toytcp_ctl_release(struct inode *inode, struct file *file)
+{
+	put_net(file->private_data);
+	return 0;
+}
+
 static ssize_t toytcp_ctl_write(struct file *file, const char __user *ubuf,
 				size_t count, loff_t *ppos)
 {
-	struct net *net = current->nsproxy->net_ns;
+	struct net *net = file->private_data;
 	struct toytcp_ctl_cmd cmd;
 	char *buf;
 	int ret;
@@ -243,6 +256,8 @@ static ssize_t toytcp_ctl_write(struct file *file, const char __user *ubuf,
 }
 
 static const struct proc_ops toytcp_ctl_ops = {
+	.proc_open	= toytcp_ctl_open,
+	.proc_release	= toytcp_ctl_release,
 	.proc_write	= toytcp_ctl_write,
 	.proc_lseek	= noop_llseek,
 };

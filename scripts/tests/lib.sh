@@ -72,3 +72,19 @@ wait_conn() {
 	done
 	fail "${1:-init}: $2 $3 $4: got '$got', want '$5'"
 }
+
+# sized SHORT LONG: SHORT in `make check`, LONG in `make check-long`
+sized() { if [ "${TOYTCP_LONG:-0}" = 1 ]; then echo "$2"; else echo "$1"; fi; }
+
+# third_host: namespace c (10.0.1.1) joined to b (10.0.1.2) by its own veth
+third_host() {
+	ip netns add c
+	ip link add vc netns c type veth peer vb2 netns b
+	ip -n c addr add 10.0.1.1/24 dev vc
+	ip -n b addr add 10.0.1.2/24 dev vb2
+	ip -n c link set vc up
+	ip -n b link set vb2 up
+	ip -n c link set lo up
+}
+
+STRESS="python3 $TOYTCP_TOP/scripts/tools/stress.py"

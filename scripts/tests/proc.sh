@@ -38,6 +38,17 @@ ctl x enable || fail "enable in x"
 nsdo x $SEG send 127.0.0.1 127.0.0.1 --flags R
 expect_eq "x InSegs" "$(counter x InSegs)" 1
 
+step "ctl acts in the namespace of the process that opened it (SPEC §4)"
+nsdo x python3 -c '
+import ctypes, os
+fd = os.open("/proc/toytcp/ctl", os.O_WRONLY)
+init = os.open("/proc/1/ns/net", os.O_RDONLY)
+assert ctypes.CDLL(None).setns(init, 0x40000000) == 0
+os.write(fd, b"listen 4242")
+' || fail "listen through an fd opened in x"
+wait_conn x 0.0.0.0:4242 0.0.0.0:0 state LISTEN
+expect_eq "init has no 4242" "$(conn_field "" 0.0.0.0:4242 0.0.0.0:0 state)" gone
+
 step "an open stats file keeps its namespace"
 nsdo x python3 -c '
 import os, subprocess, sys

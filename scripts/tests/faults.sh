@@ -1,0 +1,22 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# vm-timeout: 400 1200
+# Faults: netem drops 20%, duplicates and reorders on both directions of
+# the a-b link. Every connection opens, sends 10 KiB through b's echo,
+# gets it all back intact (CRC-32 of the stream), closes from both sides
+# and leaves TIME_WAIT: nothing reset, nothing stuck.
+. "$(dirname "$0")/lib.sh"
+
+conns=$(sized 20 200)
+two_hosts
+for side in "a va" "b vb"; do
+	set -- $side
+	tc -n "$1" qdisc add dev "$2" root netem loss 20% duplicate 10% \
+		delay 10ms reorder 25% 50% limit 100000
+done
+# max_retries 15: seven losses in a row must not end a connection here.
+load rto_ms=200 max_retries=15 msl_ms=500 backlog=1024
+$STRESS --seed "${TOYTCP_SEED:-1}" faults --conns "$conns" --bytes 10240 --timeout 900 ||
+	fail "faults"
+unload
+echo PASS
