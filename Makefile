@@ -5,6 +5,7 @@
 #   make            build toytcp.ko here, against KDIR (default: the running
 #                   kernel's build tree when it exists, else the test kernel)
 #   make check      build for every target kernel, run KUnit and the VM tests
+#   make check-long the same, with the hardening tests at full size
 #   make demo       watch toytcp at work in the test VM
 #   make shell      a shell in the test VM with toytcp loaded
 #   make kernel     build (or find cached) the test kernel
@@ -15,7 +16,7 @@
 KDIR ?=
 T ?=
 
-.PHONY: all modules check demo shell kernel clean
+.PHONY: all modules check check-long demo shell kernel clean
 
 all: modules
 
@@ -24,6 +25,9 @@ modules:
 
 check:
 	@scripts/check $(T)
+
+check-long:
+	@scripts/check --long $(T)
 
 demo:
 	@scripts/demo

@@ -399,6 +399,36 @@ void toytcp_conn_destroy(struct toytcp_conn *conn)
 }
 
 /**
+ * toytcp_conn_reserve() - room in the send queue for @len more bytes
+ * @conn: the connection, locked
+ * @len: bytes about to be queued
+ *
+ * Grows the send buffer (GFP_ATOMIC: we hold a spinlock) so that queueing
+ * @len bytes cannot fail for lack of memory afterwards. The echo path calls
+ * it before the state machine takes a segment's data: when memory is short
+ * the segment is dropped whole and the peer sends it again, rather than
+ * acknowledged and never echoed.
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int toytcp_conn_reserve(struct toytcp_conn *conn, u32 len)
+{
+	u32 need = conn->tcb.snd_queued + len;
+	u32 size;
+	u8 *buf;
+
+	if (need <= conn->sndbuf_size)
+		return 0;
+	size = max_t(u32, roundup_pow_of_two(need), 512);
+	buf = krealloc(conn->sndbuf, size, GFP_ATOMIC);
+	if (!buf)
+		return -ENOMEM;
+	conn->sndbuf = buf;
+	conn->sndbuf_size = size;
+	return 0;
+}
+
+/**
  * toytcp_conn_send_space() - the SEND call's bookkeeping: queue @len bytes
  * @conn: the connection, locked
  * @len: how many bytes the user sends
@@ -413,24 +443,16 @@ u8 *toytcp_conn_send_space(struct toytcp_conn *conn, u32 len)
 {
 	u32 need = conn->tcb.snd_queued + len;
 	struct toytcp_verdict v;
-	u8 *buf;
+	int ret;
 
 	if (need > TOYTCP_SNDBUF_MAX)
 		return ERR_PTR(-ENOBUFS);
+	ret = toytcp_conn_reserve(conn, len);
+	if (ret)
+		return ERR_PTR(ret);
 	toytcp_fsm_send(&conn->tcb, len, &v);
 	if (v.err)
 		return ERR_PTR(v.err);
-	if (need > conn->sndbuf_size) {
-		u32 size = max_t(u32, roundup_pow_of_two(need), 512);
-
-		buf = krealloc(conn->sndbuf, size, GFP_ATOMIC);
-		if (!buf) {
-			conn->tcb.snd_queued -= len;
-			return ERR_PTR(-ENOMEM);
-		}
-		conn->sndbuf = buf;
-		conn->sndbuf_size = size;
-	}
 	return conn->sndbuf + need - len;
 }
 

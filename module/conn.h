@@ -133,6 +133,7 @@ void toytcp_conn_state_changed(struct toytcp_conn *conn, enum toytcp_state old);
 void toytcp_conn_set_state(struct toytcp_conn *conn, enum toytcp_state state);
 void toytcp_conn_done(struct toytcp_conn *conn);
 void toytcp_conn_destroy(struct toytcp_conn *conn);
+int toytcp_conn_reserve(struct toytcp_conn *conn, u32 len);
 u8 *toytcp_conn_send_space(struct toytcp_conn *conn, u32 len);
 void toytcp_conn_ack_data(struct toytcp_conn *conn, u32 len);
 u32 toytcp_conn_isn(const struct toytcp_key *key);

@@ -129,8 +129,15 @@ void toytcp_input_conn(struct toytcp_conn *conn, struct sk_buff *skb,
 		toytcp_output_answer(conn->tn, seg, &v.reply);
 		return;
 	}
-	old = conn->tcb.state;
 	toytcp_input_set_window(conn);
+	if (conn->echo && seg->len &&
+	    toytcp_conn_reserve(conn, min_t(u32, seg->len, conn->tcb.rcv_wnd))) {
+		/* No memory to echo it: as if lost; the peer sends it again. */
+		spin_unlock_bh(&conn->lock);
+		TOYTCP_INC_STATS(conn->tn, TOYTCP_MIB_RCVQDROP);
+		return;
+	}
+	old = conn->tcb.state;
 	toytcp_fsm_segment(&conn->tcb, seg, &v);
 	if (v.challenge) {
 		if (toytcp_conn_challenge_allowed(conn, jiffies)) {

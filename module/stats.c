@@ -30,6 +30,7 @@ static const char * const toytcp_mib_names[__TOYTCP_MIB_MAX] = {
 	[TOYTCP_MIB_LISTENDROPS]	= "ListenDrops",
 	[TOYTCP_MIB_TWOVERFLOW]		= "TCPTimeWaitOverflow",
 	[TOYTCP_MIB_CONNOVERFLOWS]	= "ConnOverflows",
+	[TOYTCP_MIB_RCVQDROP]		= "TCPRcvQDrop",
 };
 
 /**

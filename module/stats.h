@@ -32,6 +32,7 @@ enum toytcp_mib_field {
 	TOYTCP_MIB_LISTENDROPS,		/* ListenDrops: listener segments dropped */
 	TOYTCP_MIB_TWOVERFLOW,		/* TCPTimeWaitOverflow: past max_timewait */
 	TOYTCP_MIB_CONNOVERFLOWS,	/* ConnOverflows: opens past max_conns */
+	TOYTCP_MIB_RCVQDROP,		/* TCPRcvQDrop: no memory to take data */
 	__TOYTCP_MIB_MAX
 };
 
