@@ -27,7 +27,7 @@ $STRESS --seed "${TOYTCP_SEED:-1}" faults --conns "$conns" --bytes 10240 --timeo
 	fail "faults under failslab"
 echo 0 >$fs/probability
 injected=$((1000000 - $(cat $fs/times)))
-echo "failslab: $injected allocations failed; b: TCPRcvQDrop $(counter b TCPRcvQDrop)," \
+figure "failslab: $injected allocations failed; b: TCPRcvQDrop $(counter b TCPRcvQDrop)," \
 	"ListenDrops $(counter b ListenDrops)"
 [ "$injected" -gt 0 ] || fail "no allocation was failed: the filter missed toytcp"
 unload

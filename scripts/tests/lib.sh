@@ -39,15 +39,20 @@ except OSError as e:
     print(errno.errorcode[e.errno])' "$2"
 }
 
+# veth_link NS1 DEV1 ADDR1 NS2 DEV2 ADDR2: join two existing namespaces by veth
+veth_link() {
+	ip link add "$2" netns "$1" type veth peer "$5" netns "$4"
+	ip -n "$1" addr add "$3/24" dev "$2"
+	ip -n "$4" addr add "$6/24" dev "$5"
+	ip -n "$1" link set "$2" up
+	ip -n "$4" link set "$5" up
+}
+
 # two_hosts: namespaces a (10.0.0.1) and b (10.0.0.2) joined by veth
 two_hosts() {
 	ip netns add a
 	ip netns add b
-	ip link add va netns a type veth peer vb netns b
-	ip -n a addr add 10.0.0.1/24 dev va
-	ip -n b addr add 10.0.0.2/24 dev vb
-	ip -n a link set va up
-	ip -n b link set vb up
+	veth_link a va 10.0.0.1 b vb 10.0.0.2
 	ip -n a link set lo up
 	ip -n b link set lo up
 }
@@ -79,12 +84,11 @@ sized() { if [ "${TOYTCP_LONG:-0}" = 1 ]; then echo "$2"; else echo "$1"; fi; }
 # third_host: namespace c (10.0.1.1) joined to b (10.0.1.2) by its own veth
 third_host() {
 	ip netns add c
-	ip link add vc netns c type veth peer vb2 netns b
-	ip -n c addr add 10.0.1.1/24 dev vc
-	ip -n b addr add 10.0.1.2/24 dev vb2
-	ip -n c link set vc up
-	ip -n b link set vb2 up
+	veth_link c vc 10.0.1.1 b vb2 10.0.1.2
 	ip -n c link set lo up
 }
+
+# figure TEXT...: a figure the test measured; `make check` shows it
+figure() { echo "= $*"; }
 
 STRESS="python3 $TOYTCP_TOP/scripts/tools/stress.py"

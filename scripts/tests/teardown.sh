@@ -29,7 +29,7 @@ armed=$(nsdo a awk 'NR > 1 && $12 != "-"' /proc/toytcp/conns | wc -l)
 tw=$(nsdo a grep -c TIME_WAIT /proc/toytcp/conns || true)
 s=$(date +%s%N)
 unload
-echo "rmmod with $((live - 1)) connections in a ($armed timers armed, $tw in TIME_WAIT)" \
+figure "rmmod with $((live - 1)) connections in a ($armed timers armed, $tw in TIME_WAIT)" \
 	"and b's as many: $(( ($(date +%s%N) - s) / 1000000 )) ms"
 wait $traffic
 
@@ -48,7 +48,7 @@ while [ $i -lt "$cycles" ]; do
 	unload
 	i=$((i + 1))
 done
-echo "$cycles load/unload cycles with 5 connections each: $(( $(date +%s) - s ))s"
+figure "$cycles load/unload cycles with 5 connections each: $(( $(date +%s) - s ))s"
 
 step "delete namespaces with live connections"
 load rto_ms=200
@@ -56,7 +56,7 @@ ctl b "listen 7 echo" || fail "listen"
 $STRESS connect --ns a --to $B:7 --local $A --count 200 --data 500 || fail "connect"
 ip netns del a
 sleep 1
-echo "b after a went away: $(nsdo b grep -c ESTABLISHED /proc/toytcp/conns || true) ESTABLISHED"
+figure "b after a went away: $(nsdo b grep -c ESTABLISHED /proc/toytcp/conns || true) ESTABLISHED"
 ip netns del b
 sleep 2
 unload

@@ -135,9 +135,24 @@ def text(n, rng):
     return bytes(alphabet[b % 62] for b in rng.randbytes(n))
 
 
+def figure(*args):
+    """A measured figure: `make check` lists the lines that start with "= "."""
+    print("=", *args, flush=True)
+
+
+def retry(mod, cmd, tries=100):
+    """A command that may fail for lack of memory (failslab.sh): again."""
+    for _ in range(tries):
+        if mod.ctl(cmd, ok=("ENOMEM", "EBUSY")) == "OK":
+            return
+        time.sleep(0.05)
+    raise Fail("%s: %r still failing" % (mod.ns, cmd[:60]))
+
+
 def send_all(mod, local, remote, data, chunk=3000):
+    """Queue DATA in ctl-sized pieces (a command is at most 4096 bytes)."""
     for i in range(0, len(data), chunk):
-        mod.ctl("send %s %s %s" % (local, remote, data[i:i + chunk].decode()))
+        retry(mod, "send %s %s %s" % (local, remote, data[i:i + chunk].decode()))
 
 
 # ---------------------------------------------------------------- fuzz --
@@ -318,11 +333,11 @@ def cmd_fuzz(a):
     d = delta(after, before, "InSegs", "InErrs", "InCsumErrors", "OutSegs",
               "OutRsts", "TCPChallengeACK", "TCPACKSkippedChallenge",
               "PassiveOpens", "SyncookiesSent", "SyncookiesFailed", "EstabResets")
-    say("sent %d segments in %.1fs (%.0f/s): %d well-formed, %d short, "
+    figure("sent %d segments in %.1fs (%.0f/s): %d well-formed, %d short, "
         "%d bad data offset, %d bad checksum" % (
             a.count, secs, a.count / secs, kinds["ok"], kinds["short"],
             kinds["doff"], kinds["csum"]))
-    say("b's counters moved by: " + " ".join("%s=%d" % kv for kv in d.items()))
+    figure("b's counters moved by: " + " ".join("%s=%d" % kv for kv in d.items()))
     say("states after: " + " ".join(sorted({x["state"] for x in b.conns()}, key=STATES.index)))
     if drops:
         raise Fail("%d packets dropped before the hook (softnet_stat)" % drops)
@@ -331,7 +346,7 @@ def cmd_fuzz(a):
     for k, v in want.items():
         if d[k] != v:
             raise Fail("%s moved by %d, want %d" % (k, d[k], v))
-    say("every segment accounted for: InSegs, InErrs and InCsumErrors match")
+    figure("every segment accounted for: InSegs, InErrs and InCsumErrors match")
 
     payload = {}
     for local, remote in survivors:
@@ -346,7 +361,7 @@ def cmd_fuzz(a):
     for local, x in got.items():
         if int(x["rx_crc32"], 16) != zlib.crc32(payload[local]):
             raise Fail("%s: echo differs (crc %s)" % (local, x["rx_crc32"]))
-    say("%d live connections from c still carry data: 1000 bytes each echoed intact"
+    figure("%d live connections from c still carry data: 1000 bytes each echoed intact"
         % len(survivors))
     b.close()
     c.close()
@@ -354,15 +369,6 @@ def cmd_fuzz(a):
 
 
 # -------------------------------------------------------------- faults --
-
-def retry(mod, cmd, tries=100):
-    """A command that may fail for lack of memory (failslab.sh): again."""
-    for _ in range(tries):
-        if mod.ctl(cmd, ok=("ENOMEM", "EBUSY")) == "OK":
-            return
-        time.sleep(0.05)
-    raise Fail("%s: %r still failing" % (mod.ns, cmd[:60]))
-
 
 def cmd_faults(a):
     rng = random.Random(a.seed)
@@ -374,8 +380,7 @@ def cmd_faults(a):
         local, remote = "10.0.0.1:%d" % (20000 + i), "10.0.0.2:7"
         retry(ca, "connect 10.0.0.2:7 %d" % (20000 + i))
         data[local] = text(a.bytes, rng)
-        for j in range(0, a.bytes, 3000):
-            retry(ca, "send %s %s %s" % (local, remote, data[local][j:j + 3000].decode()))
+        send_all(ca, local, remote, data[local])
     say("%d connections opened, %d bytes queued on each" % (a.conns, a.bytes))
 
     def progress(mod, want):
@@ -391,7 +396,7 @@ def cmd_faults(a):
     bad = [x["local"] for x in done if int(x["rx_crc32"], 16) != zlib.crc32(data[x["local"]])]
     if bad:
         raise Fail("echo differs on %s" % bad[:5])
-    say("all %d echoes complete and intact (CRC-32 of %d bytes each) after %.1fs"
+    figure("all %d echoes complete and intact (CRC-32 of %d bytes each) after %.1fs"
         % (a.conns, a.bytes, time.monotonic() - t0))
     for local in data:
         ca.ctl("close %s 10.0.0.2:7" % local)
@@ -414,7 +419,7 @@ def cmd_faults(a):
                "EstabResets", "AttemptFails", "SyncookiesRecv")
     db = delta(cb.stats(), before_b, "OutSegs", "RetransSegs", "InSegs", "PassiveOpens",
                "SyncookiesSent", "SyncookiesRecv", "EstabResets")
-    say("all closed, none left after TIME_WAIT: %.1fs in all" % secs)
+    figure("all closed, none left after TIME_WAIT: %.1fs in all" % secs)
     say("a: " + " ".join("%s=%d" % kv for kv in da.items()))
     say("b: " + " ".join("%s=%d" % kv for kv in db.items()))
     if da["EstabResets"] or da["AttemptFails"] or db["EstabResets"]:
@@ -464,10 +469,10 @@ def cmd_flood(a):
                "ListenDrops", "SyncookiesSent", "SyncookiesRecv", "SyncookiesFailed",
                "OutSegs")
     syns_legit = 1 + ca.stats()["RetransSegs"] - before_a["RetransSegs"]
-    say("%d spoofed SYNs in %.1fs (%.0f/s); the legitimate client connected "
+    figure("%d spoofed SYNs in %.1fs (%.0f/s); the legitimate client connected "
         "mid-flood and got its echo" % (a.syns, secs, a.syns / secs))
     say("b: " + " ".join("%s=%d" % kv for kv in db.items()))
-    say("half-open connections at most %d (backlog %d); toytcp_conn objects: "
+    figure("half-open connections at most %d (backlog %d); toytcp_conn objects: "
         "%d before, at most %d during" % (peak_recv, a.backlog, base, peak_slab))
     if peak_recv > a.backlog:
         raise Fail("more SYN_RECV children than the backlog")
@@ -489,7 +494,7 @@ def cmd_flood(a):
     ca.ctl("abort %s 10.0.0.2:7" % legit)
     wait_for("b's side of it to go", lambda: len(cb.conns()) == 1, 10)
     after = slab_objects()
-    say("after the children gave up: %d toytcp_conn objects (%d before)" % (after, base))
+    figure("after the children gave up: %d toytcp_conn objects (%d before)" % (after, base))
     if after != base:
         raise Fail("toytcp_conn objects did not return to %d" % base)
     return 0
@@ -528,10 +533,10 @@ def cmd_soak(a):
              lambda: not ca.conns() and len(cb.conns()) == 1, 120, 0.5)
     after = slab_objects()
     s = ca.stats()
-    say("%d open/close cycles in %.1fs (%.0f/s); ActiveOpens=%d TimeWaited=%d "
+    figure("%d open/close cycles in %.1fs (%.0f/s); ActiveOpens=%d TimeWaited=%d "
         "TCPTimeWaitOverflow=%d" % (a.cycles, secs, a.cycles / secs, s["ActiveOpens"],
                                     s["TimeWaited"], s["TCPTimeWaitOverflow"]))
-    say("toytcp_conn objects: %d before, %d after TIME_WAIT ended" % (base, after))
+    figure("toytcp_conn objects: %d before, %d after TIME_WAIT ended" % (base, after))
     if after != base:
         raise Fail("toytcp_conn objects did not return to %d" % base)
     if s["TimeWaited"] + s["TCPTimeWaitOverflow"] != a.cycles:
