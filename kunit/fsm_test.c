@@ -669,6 +669,14 @@ static void toytcp_fsm_retransmit_test(struct kunit *test)
 	fixture(TOYTCP_SYN_RECV, &tcb);
 	KUNIT_ASSERT_TRUE(test, toytcp_fsm_retransmit(&tcb, 1460, &out));
 	KUNIT_EXPECT_EQ(test, out.flags, S | A);
+	/* Closed in SYN_RECV: the FIN waits, the SYN,ACK is what is resent. */
+	toytcp_fsm_close(&tcb, &v);
+	KUNIT_ASSERT_EQ(test, tcb.state, TOYTCP_FIN_WAIT1);
+	KUNIT_ASSERT_TRUE(test, toytcp_fsm_retransmit(&tcb, 1460, &out));
+	KUNIT_EXPECT_EQ(test, out.flags, S | A);
+	KUNIT_EXPECT_EQ(test, out.seq, 1000U);
+	KUNIT_EXPECT_EQ(test, out.len, 0U);
+	KUNIT_EXPECT_FALSE(test, toytcp_fsm_resend(&tcb, 1460, &out));
 
 	fixture(TOYTCP_ESTABLISHED, &tcb);
 	toytcp_fsm_send(&tcb, 3000, &v);
@@ -692,6 +700,114 @@ static void toytcp_fsm_retransmit_test(struct kunit *test)
 	KUNIT_ASSERT_TRUE(test, toytcp_fsm_retransmit(&tcb, 1460, &out));
 	KUNIT_EXPECT_EQ(test, out.len, 1U);
 	KUNIT_EXPECT_EQ(test, tcb.snd_nxt, 1002U);
+}
+
+/* ESTABLISHED with five segments of 1000 bytes in flight: 1001..6001. */
+static void in_flight(struct toytcp_tcb *tcb)
+{
+	struct toytcp_verdict v;
+	struct toytcp_out out;
+
+	fixture(TOYTCP_ESTABLISHED, tcb);
+	toytcp_fsm_send(tcb, 5000, &v);
+	while (toytcp_fsm_output(tcb, 1000, &out))
+		;
+}
+
+/*
+ * An ACK from the peer, <SEQ=RCV.NXT><ACK=@ack>, window @wnd, carrying @len
+ * bytes. Returns whether the verdict resends the oldest segment.
+ */
+static bool ack_in(struct toytcp_tcb *tcb, u32 ack, u16 wnd, u32 len)
+{
+	struct toytcp_seg seg = { .flags = A, .seq = tcb->rcv_nxt, .ack = ack,
+				  .wnd = wnd, .len = len };
+	struct toytcp_verdict v;
+
+	toytcp_fsm_segment(tcb, &seg, &v);
+	return v.resend;
+}
+
+/*
+ * Fast retransmit (RFC 5681 §3.2) on the third duplicate ACK, once; then
+ * each partial ACK (RFC 6582) resends the next hole, until recover is
+ * acknowledged.
+ */
+static void toytcp_fsm_fast_retransmit_test(struct kunit *test)
+{
+	struct toytcp_tcb tcb;
+	struct toytcp_out out;
+
+	in_flight(&tcb);
+	KUNIT_ASSERT_EQ(test, tcb.snd_nxt, 6001U);
+	KUNIT_EXPECT_FALSE(test, ack_in(&tcb, 1001, 65535, 0));
+	KUNIT_EXPECT_FALSE(test, ack_in(&tcb, 1001, 65535, 0));
+	KUNIT_EXPECT_TRUE(test, ack_in(&tcb, 1001, 65535, 0));
+	KUNIT_EXPECT_EQ(test, tcb.recovery, TOYTCP_RECOVERY_FAST);
+	KUNIT_EXPECT_EQ(test, tcb.recover, 6001U);
+	KUNIT_ASSERT_TRUE(test, toytcp_fsm_resend(&tcb, 1000, &out));
+	KUNIT_EXPECT_EQ(test, out.seq, 1001U);
+	KUNIT_EXPECT_EQ(test, out.len, 1000U);
+	/* More duplicates: already recovering, nothing more. */
+	KUNIT_EXPECT_FALSE(test, ack_in(&tcb, 1001, 65535, 0));
+	KUNIT_EXPECT_FALSE(test, ack_in(&tcb, 1001, 65535, 0));
+
+	KUNIT_EXPECT_TRUE(test, ack_in(&tcb, 2001, 65535, 0));
+	KUNIT_ASSERT_TRUE(test, toytcp_fsm_resend(&tcb, 1000, &out));
+	KUNIT_EXPECT_EQ(test, out.seq, 2001U);
+	KUNIT_EXPECT_EQ(test, tcb.dupacks, 0);
+	KUNIT_EXPECT_TRUE(test, ack_in(&tcb, 5001, 65535, 0));
+	KUNIT_EXPECT_FALSE(test, ack_in(&tcb, 6001, 65535, 0));
+	KUNIT_EXPECT_EQ(test, tcb.recovery, TOYTCP_RECOVERY_NONE);
+	KUNIT_EXPECT_FALSE(test, toytcp_fsm_resend(&tcb, 1000, &out));
+}
+
+/*
+ * What is not a duplicate ACK (RFC 5681 §2): one carrying data, one that
+ * changes the window, one with nothing outstanding. Each breaks the run.
+ */
+static void toytcp_fsm_not_dupack_test(struct kunit *test)
+{
+	struct toytcp_tcb tcb;
+
+	in_flight(&tcb);
+	ack_in(&tcb, 1001, 65535, 0);
+	ack_in(&tcb, 1001, 65535, 0);
+	KUNIT_EXPECT_FALSE(test, ack_in(&tcb, 1001, 65535, 100));
+	KUNIT_EXPECT_EQ(test, tcb.dupacks, 0);
+	ack_in(&tcb, 1001, 65535, 0);
+	ack_in(&tcb, 1001, 65535, 0);
+	KUNIT_EXPECT_FALSE(test, ack_in(&tcb, 1001, 30000, 0));
+	KUNIT_EXPECT_EQ(test, tcb.dupacks, 0);
+	KUNIT_EXPECT_EQ(test, tcb.recovery, TOYTCP_RECOVERY_NONE);
+
+	fixture(TOYTCP_ESTABLISHED, &tcb);
+	ack_in(&tcb, 1001, 65535, 0);
+	ack_in(&tcb, 1001, 65535, 0);
+	KUNIT_EXPECT_FALSE(test, ack_in(&tcb, 1001, 65535, 0));
+	KUNIT_EXPECT_EQ(test, tcb.dupacks, 0);
+}
+
+/*
+ * A retransmission timeout enters recovery too (RFC 6582 §4): the holes
+ * behind the first are resent one per ACK, not one per timeout.
+ */
+static void toytcp_fsm_rto_recovery_test(struct kunit *test)
+{
+	struct toytcp_tcb tcb;
+	struct toytcp_out out;
+
+	in_flight(&tcb);
+	KUNIT_EXPECT_FALSE(test, ack_in(&tcb, 2001, 65535, 0));
+	KUNIT_ASSERT_TRUE(test, toytcp_fsm_retransmit(&tcb, 1000, &out));
+	KUNIT_EXPECT_EQ(test, out.seq, 2001U);
+	KUNIT_EXPECT_EQ(test, tcb.recovery, TOYTCP_RECOVERY_LOSS);
+	KUNIT_EXPECT_EQ(test, tcb.recover, 6001U);
+	KUNIT_EXPECT_TRUE(test, ack_in(&tcb, 3001, 65535, 0));
+	KUNIT_ASSERT_TRUE(test, toytcp_fsm_resend(&tcb, 1000, &out));
+	KUNIT_EXPECT_EQ(test, out.seq, 3001U);
+	KUNIT_EXPECT_FALSE(test, ack_in(&tcb, 6001, 65535, 0));
+	KUNIT_EXPECT_EQ(test, tcb.recovery, TOYTCP_RECOVERY_NONE);
 }
 
 /* The user calls in every state. */
@@ -754,6 +870,9 @@ static struct kunit_case toytcp_fsm_cases[] = {
 	KUNIT_CASE(toytcp_fsm_wrap_test),
 	KUNIT_CASE(toytcp_fsm_output_test),
 	KUNIT_CASE(toytcp_fsm_retransmit_test),
+	KUNIT_CASE(toytcp_fsm_fast_retransmit_test),
+	KUNIT_CASE(toytcp_fsm_not_dupack_test),
+	KUNIT_CASE(toytcp_fsm_rto_recovery_test),
 	KUNIT_CASE(toytcp_fsm_user_calls_test),
 	{}
 };

@@ -387,6 +387,69 @@ static void toytcp_fsm_unacceptable(struct toytcp_tcb *tcb,
 }
 
 /*
+ * The duplicate ACK threshold of RFC 5681 §3.2: "the arrival of 3
+ * duplicate ACKs ... as an indication that a segment has been lost".
+ */
+#define TOYTCP_DUPACK_THRESH	3
+
+/*
+ * RFC 5681 §2: "An acknowledgment is considered a "duplicate" ... when (a)
+ * the receiver of the ACK has outstanding data, (b) the incoming
+ * acknowledgment carries no data, (c) the SYN and FIN bits are both off,
+ * (d) the acknowledgment number is equal to the greatest acknowledgment
+ * received on the given connection (SND.UNA) and (e) the advertised window
+ * in the incoming acknowledgment equals the advertised window in the last
+ * incoming acknowledgment." Called before the window is updated.
+ */
+static bool toytcp_fsm_dupack(const struct toytcp_tcb *tcb,
+			      const struct toytcp_seg *seg)
+{
+	return toytcp_fsm_outstanding(tcb) && !seg->len &&
+	       !(seg->flags & (TOYTCP_SYN | TOYTCP_FIN)) &&
+	       seg->ack == tcb->snd_una && seg->wnd == tcb->snd_wnd;
+}
+
+/*
+ * Loss recovery, on each acceptable ACK. The receiver takes text in order
+ * only (toytcp_fsm_text()), so after one loss everything sent behind it
+ * comes again, one hole per round trip.
+ *
+ * Fast retransmit (RFC 5681 §3.2): on the third duplicate ACK, resend the
+ * segment at SND.UNA and enter recovery, with recover = SND.NXT. A
+ * retransmission timeout enters recovery too (toytcp_fsm_retransmit()).
+ * Partial ACKs (RFC 6582 §3.2, step 5): "If this ACK does not acknowledge
+ * all of the data up to and including recover, then this is a partial ACK.
+ * In this case, retransmit the first unacknowledged segment." An ACK of
+ * recover or beyond ends recovery.
+ */
+static void toytcp_fsm_recovery(struct toytcp_tcb *tcb, bool advanced,
+				bool dup, struct toytcp_verdict *v)
+{
+	if (advanced) {
+		tcb->dupacks = 0;
+		if (tcb->recovery == TOYTCP_RECOVERY_NONE)
+			return;
+		if (toytcp_seq_lt(tcb->snd_una, tcb->recover))
+			v->resend = true;
+		else
+			tcb->recovery = TOYTCP_RECOVERY_NONE;
+		return;
+	}
+	if (!dup) {
+		tcb->dupacks = 0;
+		return;
+	}
+	if (tcb->dupacks < TOYTCP_DUPACK_THRESH)
+		tcb->dupacks++;
+	if (tcb->dupacks == TOYTCP_DUPACK_THRESH &&
+	    tcb->recovery == TOYTCP_RECOVERY_NONE) {
+		tcb->recovery = TOYTCP_RECOVERY_FAST;
+		tcb->recover = tcb->snd_nxt;
+		v->resend = true;
+	}
+}
+
+/*
  * Fifth step, the ACK field (RFC 793 p.72). Returns false when the segment
  * is to be dropped here.
  *
@@ -407,6 +470,7 @@ static void toytcp_fsm_unacceptable(struct toytcp_tcb *tcb,
 static bool toytcp_fsm_ack(struct toytcp_tcb *tcb, const struct toytcp_seg *seg,
 			   struct toytcp_verdict *v)
 {
+	bool advanced, dup;
 	u8 next;
 
 	if (tcb->state == TOYTCP_SYN_RECV) {
@@ -422,10 +486,13 @@ static bool toytcp_fsm_ack(struct toytcp_tcb *tcb, const struct toytcp_seg *seg,
 		toytcp_reply_challenge(tcb, v);
 		return false;
 	}
-	if (toytcp_seq_lt(tcb->snd_una, seg->ack))
+	dup = toytcp_fsm_dupack(tcb, seg);
+	advanced = toytcp_seq_lt(tcb->snd_una, seg->ack);
+	if (advanced)
 		toytcp_fsm_advance_una(tcb, seg->ack, v);
 	if (toytcp_seq_le(tcb->snd_una, seg->ack))
 		toytcp_fsm_update_window(tcb, seg);
+	toytcp_fsm_recovery(tcb, advanced, dup, v);
 
 	next = toytcp_fin_acked_next[tcb->state];
 	if (next != TOYTCP_NONE && tcb->fin_sent && tcb->snd_una == tcb->snd_nxt) {
@@ -727,41 +794,66 @@ bool toytcp_fsm_output(struct toytcp_tcb *tcb, u32 mss, struct toytcp_out *out)
 EXPORT_SYMBOL_IF_KUNIT(toytcp_fsm_output);
 
 /**
- * toytcp_fsm_retransmit() - what a retransmission timeout sends again
- * @tcb: the connection's variables; SND.NXT moves only for a window probe
+ * toytcp_fsm_resend() - the oldest unacknowledged segment
+ * @tcb: the connection's variables, not changed
  * @mss: the largest payload of one segment
  * @out: the segment
  *
- * SYN_SENT: the SYN. SYN_RECV: the SYN,ACK. Otherwise the oldest
- * unacknowledged segment: up to @mss bytes from SND.UNA, with the FIN if
- * it was sent and fits. With nothing outstanding but data held back by a
- * zero window, a one-byte window probe (RFC 1122 §4.2.2.17).
+ * Up to @mss bytes from SND.UNA, with the FIN if it was sent and fits.
  *
- * Return: true when @out is a segment to send.
+ * Return: true when @out is a segment to send: something is outstanding
+ * past our SYN.
  */
-bool toytcp_fsm_retransmit(struct toytcp_tcb *tcb, u32 mss,
-			   struct toytcp_out *out)
+bool toytcp_fsm_resend(const struct toytcp_tcb *tcb, u32 mss,
+		       struct toytcp_out *out)
 {
 	u32 data, len;
 	bool fin;
 
-	switch (tcb->state) {
-	case TOYTCP_SYN_SENT:
-		*out = (struct toytcp_out){ tcb->iss, 0, TOYTCP_SYN };
-		return true;
-	case TOYTCP_SYN_RECV:
-		*out = (struct toytcp_out){ tcb->iss, 0, TOYTCP_SYN | TOYTCP_ACK };
-		return true;
-	default:
-		break;
-	}
-	if (!toytcp_fsm_outstanding(tcb))
-		return toytcp_fsm_segmentize(tcb, 1, 1, out);
+	if (!toytcp_fsm_outstanding(tcb) || tcb->snd_una == tcb->iss)
+		return false;
 	data = tcb->snd_nxt - tcb->snd_una - tcb->fin_sent;
 	len = min(data, mss);
 	fin = tcb->fin_sent && len == data;
 	*out = (struct toytcp_out){ tcb->snd_una, len,
 		TOYTCP_ACK | (len ? TOYTCP_PSH : 0) | (fin ? TOYTCP_FIN : 0) };
 	return true;
+}
+EXPORT_SYMBOL_IF_KUNIT(toytcp_fsm_resend);
+
+/**
+ * toytcp_fsm_retransmit() - what a retransmission timeout sends again
+ * @tcb: the connection's variables; SND.NXT moves only for a window probe
+ * @mss: the largest payload of one segment
+ * @out: the segment
+ *
+ * While our SYN is unacknowledged: the SYN in SYN_SENT, the SYN,ACK
+ * otherwise (SYN_RECV, or FIN_WAIT1 after a CLOSE in SYN_RECV). Otherwise
+ * the oldest unacknowledged segment (toytcp_fsm_resend()), and the connection enters
+ * loss recovery: RFC 6582 §4, "After a retransmit timeout, record the
+ * highest sequence number transmitted in the variable recover"; each
+ * partial ACK then resends the next hole at once. With nothing outstanding
+ * but data held back by a zero window, a one-byte window probe (RFC 1122
+ * §4.2.2.17).
+ *
+ * Return: true when @out is a segment to send.
+ */
+bool toytcp_fsm_retransmit(struct toytcp_tcb *tcb, u32 mss,
+			   struct toytcp_out *out)
+{
+	if (tcb->snd_una == tcb->iss) {
+		/* Our SYN is not acknowledged: SYN_SENT, SYN_RECV, or
+		 * FIN_WAIT1 after a CLOSE in SYN_RECV (the FIN waits for it).
+		 */
+		*out = (struct toytcp_out){ tcb->iss, 0, TOYTCP_SYN |
+			(tcb->state == TOYTCP_SYN_SENT ? 0 : TOYTCP_ACK) };
+		return true;
+	}
+	if (!toytcp_fsm_outstanding(tcb))
+		return toytcp_fsm_segmentize(tcb, 1, 1, out);
+	tcb->recovery = TOYTCP_RECOVERY_LOSS;
+	tcb->recover = tcb->snd_nxt;
+	tcb->dupacks = 0;
+	return toytcp_fsm_resend(tcb, mss, out);
 }
 EXPORT_SYMBOL_IF_KUNIT(toytcp_fsm_retransmit);

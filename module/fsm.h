@@ -37,6 +37,9 @@
  *              is acknowledged
  * @rcv_nxt: next sequence number expected
  * @rcv_wnd: window advertised
+ * @dupacks: duplicate ACKs in a row (RFC 5681 §2)
+ * @recovery: in loss recovery, and why, until @recover is acknowledged
+ * @recover: SND.NXT when recovery began ("recover" of RFC 6582)
  */
 struct toytcp_tcb {
 	enum toytcp_state state;
@@ -54,6 +57,9 @@ struct toytcp_tcb {
 	u32 snd_queued;
 	u32 rcv_nxt;
 	u32 rcv_wnd;
+	u8 dupacks;
+	u8 recovery;
+	u32 recover;
 };
 
 /**
@@ -80,10 +86,18 @@ enum toytcp_timer_op {
 	TOYTCP_TIMER_FIN_WAIT2,	/* start the FIN_WAIT2 timeout */
 };
 
+/* Loss recovery, as Linux's congestion states name it (tcb->recovery). */
+enum toytcp_recovery {
+	TOYTCP_RECOVERY_NONE,	/* Open: nothing known lost */
+	TOYTCP_RECOVERY_FAST,	/* Recovery: entered by a fast retransmit */
+	TOYTCP_RECOVERY_LOSS,	/* Loss: entered by a retransmission timeout */
+};
+
 /**
  * struct toytcp_verdict - what an event asks of the caller
  * @reply: a control segment to send now (after @tcb is updated)
  * @timer: what to do with the timer
+ * @resend: resend the oldest unacknowledged segment now (loss recovery)
  * @data_skip: accepted payload starts this many bytes into the segment's
  * @data_len: bytes of payload accepted, in order (0: none)
  * @data_acked: bytes of the send queue the peer acknowledged: drop them
@@ -95,6 +109,7 @@ enum toytcp_timer_op {
 struct toytcp_verdict {
 	struct toytcp_reply reply;
 	enum toytcp_timer_op timer;
+	bool resend;
 	u32 data_skip;
 	u32 data_len;
 	u32 data_acked;
@@ -128,10 +143,15 @@ void toytcp_fsm_send(struct toytcp_tcb *tcb, u32 len, struct toytcp_verdict *v);
 void toytcp_fsm_close(struct toytcp_tcb *tcb, struct toytcp_verdict *v);
 void toytcp_fsm_abort(struct toytcp_tcb *tcb, struct toytcp_verdict *v);
 
-/* Sending: the next new segment, and what a retransmission timeout resends. */
+/*
+ * Sending: the next new segment, what a retransmission timeout resends,
+ * and the oldest unacknowledged segment (for a verdict's resend).
+ */
 bool toytcp_fsm_output(struct toytcp_tcb *tcb, u32 mss, struct toytcp_out *out);
 bool toytcp_fsm_retransmit(struct toytcp_tcb *tcb, u32 mss,
 			   struct toytcp_out *out);
+bool toytcp_fsm_resend(const struct toytcp_tcb *tcb, u32 mss,
+		       struct toytcp_out *out);
 
 /* Something sent is not yet acknowledged: the retransmission timer runs. */
 static inline bool toytcp_fsm_outstanding(const struct toytcp_tcb *tcb)

@@ -24,7 +24,8 @@
 
 /*
  * One segment from @saddr:@sport to @daddr:@dport, ready for
- * ip_local_out(), or NULL when there is no route or no memory.
+ * ip_local_out(); or the routing error (-ENOBUFS when routing is out of
+ * memory), or -ENOMEM.
  */
 static struct sk_buff *toytcp_output_build(struct net *net, __be32 saddr,
 					   __be32 daddr, __be16 sport,
@@ -44,11 +45,11 @@ static struct sk_buff *toytcp_output_build(struct net *net, __be32 saddr,
 
 	rt = ip_route_output_key(net, &fl4);
 	if (IS_ERR(rt))
-		return NULL;
+		return ERR_CAST(rt);
 	skb = alloc_skb(MAX_HEADER + sizeof(*iph) + TOYTCP_HDR_LEN + len, GFP_ATOMIC);
 	if (!skb) {
 		ip_rt_put(rt);
-		return NULL;
+		return ERR_PTR(-ENOMEM);
 	}
 	skb_reserve(skb, MAX_HEADER + sizeof(*iph));
 	th = skb_put(skb, TOYTCP_HDR_LEN + len);
@@ -74,10 +75,10 @@ static struct sk_buff *toytcp_output_build(struct net *net, __be32 saddr,
 	return skb;
 }
 
-/* One segment of @conn, queued on @q. */
-static void toytcp_output_queue(struct toytcp_conn *conn, u32 seq, u32 ack,
-				u8 flags, const void *data, u32 len,
-				struct sk_buff_head *q)
+/* One segment of @conn, queued on @q; or why it could not be built. */
+static int toytcp_output_queue(struct toytcp_conn *conn, u32 seq, u32 ack,
+			       u8 flags, const void *data, u32 len,
+			       struct sk_buff_head *q)
 {
 	const struct toytcp_key *key = &conn->key;
 	struct sk_buff *skb;
@@ -85,8 +86,10 @@ static void toytcp_output_queue(struct toytcp_conn *conn, u32 seq, u32 ack,
 	skb = toytcp_output_build(conn->tn->net, key->laddr, key->raddr,
 				  key->lport, key->rport, seq, ack, flags,
 				  conn->tcb.rcv_wnd, data, len);
-	if (skb)
-		__skb_queue_tail(q, skb);
+	if (IS_ERR(skb))
+		return PTR_ERR(skb);
+	__skb_queue_tail(q, skb);
+	return 0;
 }
 
 /**
@@ -96,14 +99,17 @@ static void toytcp_output_queue(struct toytcp_conn *conn, u32 seq, u32 ack,
  * @q: where to queue it for toytcp_output_xmit()
  *
  * Every such segment carries ACK = RCV.NXT.
+ *
+ * Return: 0; or why it could not be built: -ENOMEM or -ENOBUFS (no
+ * memory), or a routing error. Loss recovery sends it again, as if lost.
  */
-void toytcp_output_queue_out(struct toytcp_conn *conn,
+int toytcp_output_queue_out(struct toytcp_conn *conn,
 			     const struct toytcp_out *out, struct sk_buff_head *q)
 {
 	const u8 *data = conn->sndbuf + (out->seq - conn->tcb.snd_una);
 
-	toytcp_output_queue(conn, out->seq, conn->tcb.rcv_nxt, out->flags,
-			    out->len ? data : NULL, out->len, q);
+	return toytcp_output_queue(conn, out->seq, conn->tcb.rcv_nxt, out->flags,
+				   out->len ? data : NULL, out->len, q);
 }
 
 /**
@@ -136,6 +142,23 @@ void toytcp_output_queue_data(struct toytcp_conn *conn, struct sk_buff_head *q)
 }
 
 /**
+ * toytcp_output_queue_resend() - queue the oldest unacknowledged segment again
+ * @conn: the connection, locked
+ * @q: where to queue it for toytcp_output_xmit()
+ *
+ * Loss recovery's resend (a verdict's @resend); counted in RetransSegs.
+ */
+void toytcp_output_queue_resend(struct toytcp_conn *conn, struct sk_buff_head *q)
+{
+	struct toytcp_out out;
+
+	if (!toytcp_fsm_resend(&conn->tcb, READ_ONCE(toytcp_mss), &out))
+		return;
+	if (!toytcp_output_queue_out(conn, &out, q))
+		TOYTCP_INC_STATS(conn->tn, TOYTCP_MIB_RETRANSSEGS);
+}
+
+/**
  * toytcp_output_answer() - answer a segment that has no connection
  * @tn: the namespace it arrived in
  * @seg: the segment
@@ -156,7 +179,7 @@ void toytcp_output_answer(struct toytcp_net *tn, const struct toytcp_seg *seg,
 	skb = toytcp_output_build(tn->net, seg->daddr, seg->saddr, seg->dport,
 				  seg->sport, reply->seq, reply->ack,
 				  reply->flags, wnd, NULL, 0);
-	if (!skb)
+	if (IS_ERR(skb))
 		return;
 	__skb_queue_head_init(&q);
 	__skb_queue_tail(&q, skb);

@@ -12,12 +12,13 @@ struct toytcp_out;
 struct toytcp_reply;
 struct toytcp_seg;
 
-void toytcp_output_queue_out(struct toytcp_conn *conn,
+int toytcp_output_queue_out(struct toytcp_conn *conn,
 			     const struct toytcp_out *out, struct sk_buff_head *q);
 void toytcp_output_queue_reply(struct toytcp_conn *conn,
 			       const struct toytcp_reply *reply,
 			       struct sk_buff_head *q);
 void toytcp_output_queue_data(struct toytcp_conn *conn, struct sk_buff_head *q);
+void toytcp_output_queue_resend(struct toytcp_conn *conn, struct sk_buff_head *q);
 void toytcp_output_answer(struct toytcp_net *tn, const struct toytcp_seg *seg,
 			  const struct toytcp_reply *reply);
 void toytcp_output_xmit(struct toytcp_net *tn, struct sk_buff_head *q);

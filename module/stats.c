@@ -31,6 +31,8 @@ static const char * const toytcp_mib_names[__TOYTCP_MIB_MAX] = {
 	[TOYTCP_MIB_TWOVERFLOW]		= "TCPTimeWaitOverflow",
 	[TOYTCP_MIB_CONNOVERFLOWS]	= "ConnOverflows",
 	[TOYTCP_MIB_RCVQDROP]		= "TCPRcvQDrop",
+	[TOYTCP_MIB_FASTRETRANS]	= "TCPFastRetrans",
+	[TOYTCP_MIB_SLOWSTARTRETRANS]	= "TCPSlowStartRetrans",
 };
 
 /**

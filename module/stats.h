@@ -33,6 +33,8 @@ enum toytcp_mib_field {
 	TOYTCP_MIB_TWOVERFLOW,		/* TCPTimeWaitOverflow: past max_timewait */
 	TOYTCP_MIB_CONNOVERFLOWS,	/* ConnOverflows: opens past max_conns */
 	TOYTCP_MIB_RCVQDROP,		/* TCPRcvQDrop: no memory to take data */
+	TOYTCP_MIB_FASTRETRANS,		/* TCPFastRetrans: resent in Recovery */
+	TOYTCP_MIB_SLOWSTARTRETRANS,	/* TCPSlowStartRetrans: resent in Loss */
 	__TOYTCP_MIB_MAX
 };
 

@@ -10,6 +10,8 @@
  *              up to TOYTCP_RTO_MAX_MS), and give up after max_retries
  *              timeouts in a row (the connection is closed, no RST sent).
  *              Any acknowledgment of new data starts over from rto_ms.
+ *              A resend that cannot be built (no memory) is tried again
+ *              after at most TOYTCP_RESOURCE_PROBE_MS, without backoff.
  *   timewait   TIME_WAIT: after 2 * msl_ms the connection is deleted
  *              (TimeWaited). A retransmitted FIN restarts it.
  *   finwait2   FIN_WAIT2: the peer acknowledged our FIN but never sends
@@ -137,6 +139,7 @@ static void toytcp_timer_rtx_expired(struct toytcp_conn *conn,
 				     struct sk_buff_head *q)
 {
 	struct toytcp_out out;
+	int err;
 
 	if (conn->retries >= READ_ONCE(toytcp_max_retries)) {
 		toytcp_conn_set_state(conn, TOYTCP_CLOSED);
@@ -144,10 +147,22 @@ static void toytcp_timer_rtx_expired(struct toytcp_conn *conn,
 	}
 	if (!toytcp_fsm_retransmit(&conn->tcb, READ_ONCE(toytcp_mss), &out))
 		return;
+	err = toytcp_output_queue_out(conn, &out, q);
+	if (err == -ENOMEM || err == -ENOBUFS) {
+		/*
+		 * Out of memory here, not a loss on the network: no
+		 * backoff, no retry counted, as Linux's tcp_retransmit_timer()
+		 * does when "retransmission failed because of local
+		 * congestion".
+		 */
+		toytcp_timer_arm(conn, TOYTCP_TIMER_KIND_RTX,
+				 min_t(u32, conn->rto_ms, TOYTCP_RESOURCE_PROBE_MS));
+		return;
+	}
 	conn->retries++;
 	conn->rto_ms = min_t(u32, conn->rto_ms * 2, TOYTCP_RTO_MAX_MS);
-	toytcp_output_queue_out(conn, &out, q);
-	TOYTCP_INC_STATS(conn->tn, TOYTCP_MIB_RETRANSSEGS);
+	if (!err)
+		TOYTCP_INC_STATS(conn->tn, TOYTCP_MIB_RETRANSSEGS);
 	toytcp_timer_arm(conn, TOYTCP_TIMER_KIND_RTX, conn->rto_ms);
 }
 

@@ -18,4 +18,10 @@ const char *toytcp_timer_name(struct toytcp_conn *conn);
 /* Retransmission timeouts never grow past this. */
 #define TOYTCP_RTO_MAX_MS	60000
 
+/*
+ * A retransmission that could not be built for lack of memory is tried
+ * again this soon, without backing off (Linux's TCP_RESOURCE_PROBE_INTERVAL).
+ */
+#define TOYTCP_RESOURCE_PROBE_MS	500
+
 #endif /* _TOYTCP_TIMERS_H */

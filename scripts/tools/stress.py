@@ -141,9 +141,13 @@ def figure(*args):
 
 
 def retry(mod, cmd, tries=100):
-    """A command that may fail for lack of memory (failslab.sh): again."""
+    """A command that may fail for lack of memory (failslab.sh): again.
+
+    ENOMEM: toytcp's own allocation failed. ENOBUFS: routing could not
+    allocate its dst (connect), or the send queue is full (send).
+    """
     for _ in range(tries):
-        if mod.ctl(cmd, ok=("ENOMEM", "EBUSY")) == "OK":
+        if mod.ctl(cmd, ok=("ENOMEM", "EBUSY", "ENOBUFS")) == "OK":
             return
         time.sleep(0.05)
     raise Fail("%s: %r still failing" % (mod.ns, cmd[:60]))
@@ -415,13 +419,14 @@ def cmd_faults(a):
              lambda: not ca.conns() and [x["state"] for x in cb.conns()] == ["LISTEN"],
              a.timeout, 1)
     secs = time.monotonic() - t0
-    da = delta(ca.stats(), before_a, "OutSegs", "RetransSegs", "InSegs", "TimeWaited",
+    rtx = ("RetransSegs", "TCPFastRetrans", "TCPSlowStartRetrans")
+    da = delta(ca.stats(), before_a, "OutSegs", "InSegs", *rtx, "TimeWaited",
                "EstabResets", "AttemptFails", "SyncookiesRecv")
-    db = delta(cb.stats(), before_b, "OutSegs", "RetransSegs", "InSegs", "PassiveOpens",
+    db = delta(cb.stats(), before_b, "OutSegs", "InSegs", *rtx, "PassiveOpens",
                "SyncookiesSent", "SyncookiesRecv", "EstabResets")
     figure("all closed, none left after TIME_WAIT: %.1fs in all" % secs)
-    say("a: " + " ".join("%s=%d" % kv for kv in da.items()))
-    say("b: " + " ".join("%s=%d" % kv for kv in db.items()))
+    figure("a: " + " ".join("%s=%d" % kv for kv in da.items()))
+    figure("b: " + " ".join("%s=%d" % kv for kv in db.items()))
     if da["EstabResets"] or da["AttemptFails"] or db["EstabResets"]:
         raise Fail("connections were reset or gave up")
     return 0
