@@ -98,12 +98,8 @@ static void toytcp_input_act(struct toytcp_conn *conn, enum toytcp_state old,
 		return;
 	}
 	before = skb_queue_len(q);
-	if (v->resend) {
-		/* Loss recovery: Linux counts by how recovery began. */
-		TOYTCP_INC_STATS(conn->tn, conn->tcb.recovery == TOYTCP_RECOVERY_LOSS ?
-				 TOYTCP_MIB_SLOWSTARTRETRANS : TOYTCP_MIB_FASTRETRANS);
+	if (v->resend)
 		toytcp_output_queue_resend(conn, q);
-	}
 	toytcp_output_queue_data(conn, q);
 	/* A data segment carries the acknowledgment: no bare ACK needed. */
 	if (v->reply.flags != TOYTCP_ACK || skb_queue_len(q) == before)

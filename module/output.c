@@ -146,16 +146,20 @@ void toytcp_output_queue_data(struct toytcp_conn *conn, struct sk_buff_head *q)
  * @conn: the connection, locked
  * @q: where to queue it for toytcp_output_xmit()
  *
- * Loss recovery's resend (a verdict's @resend); counted in RetransSegs.
+ * Loss recovery's resend (a verdict's @resend). Once built, it counts in
+ * RetransSegs, and as Linux counts it by how recovery began: after a
+ * timeout in TCPSlowStartRetrans, otherwise in TCPFastRetrans.
  */
 void toytcp_output_queue_resend(struct toytcp_conn *conn, struct sk_buff_head *q)
 {
 	struct toytcp_out out;
 
-	if (!toytcp_fsm_resend(&conn->tcb, READ_ONCE(toytcp_mss), &out))
+	if (!toytcp_fsm_resend(&conn->tcb, READ_ONCE(toytcp_mss), &out) ||
+	    toytcp_output_queue_out(conn, &out, q))
 		return;
-	if (!toytcp_output_queue_out(conn, &out, q))
-		TOYTCP_INC_STATS(conn->tn, TOYTCP_MIB_RETRANSSEGS);
+	TOYTCP_INC_STATS(conn->tn, TOYTCP_MIB_RETRANSSEGS);
+	TOYTCP_INC_STATS(conn->tn, conn->tcb.recovery == TOYTCP_RECOVERY_LOSS ?
+			 TOYTCP_MIB_SLOWSTARTRETRANS : TOYTCP_MIB_FASTRETRANS);
 }
 
 /**

@@ -106,6 +106,13 @@ def delta(after, before, *names):
     return {n: after[n] - before[n] for n in names}
 
 
+def in_state(mod, state, field=None, among=()):
+    """How many of MOD's connections are in STATE (of those whose FIELD is
+    in AMONG, when FIELD is given)."""
+    return sum(x["state"] == state and (field is None or x[field] in among)
+               for x in mod.conns())
+
+
 def slab_objects(settle=0.5):
     """In-use toytcp_conn objects, after freeing what RCU still holds."""
     time.sleep(settle)
@@ -312,8 +319,8 @@ def cmd_fuzz(a):
     for i in range(a.survivors):
         c.ctl("connect 10.0.1.2:7 %d" % (41000 + i))
         survivors.append(("10.0.1.1:%d" % (41000 + i), "10.0.1.2:7"))
-    wait_for("c's connections ESTABLISHED", lambda: sum(
-        x["state"] == "ESTABLISHED" for x in c.conns()) == a.survivors, 20)
+    wait_for("c's connections ESTABLISHED",
+             lambda: in_state(c, "ESTABLISHED") == a.survivors, 20)
     fuzz_targets(b, peer)
     states = sorted({x["state"] for x in b.conns()}, key=STATES.index)
     say("b's connections are in: " + " ".join(states))
@@ -458,7 +465,7 @@ def cmd_flood(a):
     for i in range(a.syns):
         raw.sendto(spoofed_syn(rng, "10.0.0.2", 7), ("10.0.0.2", 0))
         if i % 5000 == 4999:
-            peak_recv = max(peak_recv, sum(x["state"] == "SYN_RECV" for x in cb.conns()))
+            peak_recv = max(peak_recv, in_state(cb, "SYN_RECV"))
             peak_slab = max(peak_slab, slab_objects(0))
         if i == a.syns // 2:
             # A legitimate client, in the middle of the flood.
@@ -494,8 +501,7 @@ def cmd_flood(a):
     if not db["ListenOverflows"] or db["SyncookiesSent"] != db["ListenOverflows"] or \
             db["ListenDrops"]:
         raise Fail("the backlog overflowed, yet cookies were not used")
-    wait_for("the children to give up", lambda: sum(
-        x["state"] == "SYN_RECV" for x in cb.conns()) == 0, 60, 1)
+    wait_for("the children to give up", lambda: in_state(cb, "SYN_RECV") == 0, 60, 1)
     ca.ctl("abort %s 10.0.0.2:7" % legit)
     wait_for("b's side of it to go", lambda: len(cb.conns()) == 1, 10)
     after = slab_objects()
@@ -518,16 +524,13 @@ def cmd_soak(a):
         port += n
         for p in ports:
             ca.ctl("connect 10.0.0.2:7 %d" % p)
-        locals_ = {"10.0.0.1:%d" % p for p in ports}
-        wait_for("a batch ESTABLISHED", lambda: sum(
-            x["local"] in locals_ and x["state"] == "ESTABLISHED"
-            for x in ca.conns()) == n, 30, 0.05)
+        addrs = {"10.0.0.1:%d" % p for p in ports}
+        wait_for("a batch ESTABLISHED",
+                 lambda: in_state(ca, "ESTABLISHED", "local", addrs) == n, 30, 0.05)
         for p in ports:
             ca.ctl("close 10.0.0.1:%d 10.0.0.2:7" % p)
-        remotes = {"10.0.0.1:%d" % p for p in ports}
-        wait_for("b's side in CLOSE_WAIT", lambda: sum(
-            x["remote"] in remotes and x["state"] == "CLOSE_WAIT"
-            for x in cb.conns()) == n, 30, 0.05)
+        wait_for("b's side in CLOSE_WAIT",
+                 lambda: in_state(cb, "CLOSE_WAIT", "remote", addrs) == n, 30, 0.05)
         for p in ports:
             cb.ctl("close 10.0.0.2:7 10.0.0.1:%d" % p)
         done += n
@@ -558,8 +561,8 @@ def cmd_connect(a):
         m.ctl("connect %s %d" % (a.to, a.sport + i))
     laddr = a.local
     want = a.count * a.ready // 100
-    wait_for("%d%% ESTABLISHED" % a.ready, lambda: sum(
-        x["state"] == "ESTABLISHED" for x in m.conns()) >= want, a.timeout, 0.5)
+    wait_for("%d%% ESTABLISHED" % a.ready,
+             lambda: in_state(m, "ESTABLISHED") >= want, a.timeout, 0.5)
     for i in range(a.count):
         if a.data:
             m.ctl("send %s:%d %s %s" % (laddr, a.sport + i, a.to,
