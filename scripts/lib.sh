@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=bash
 # Shared helpers for the toytcp scripts. Source it; do not run it.
 #
 # TOYTCP_CACHE  where the test kernel, its source tree and module builds live
@@ -13,15 +14,27 @@ if [ -z "${TOYTCP_CACHE:-}" ]; then
 	fi
 fi
 export TOYTCP_CACHE TOYTCP_TOP
+# shellcheck source=trap.sh
+. "$TOYTCP_TOP/scripts/trap.sh"
 
 say() { printf '%s\n' "$*" >&2; }
-die() { printf 'error: %s\n' "$*" >&2; exit 1; }
+# die MESSAGE: say why and stop; with the last lines of TOYTCP_LOG, when a
+# step that writes a log set it (scripts/trap.sh does the same for errors
+# nobody foresaw)
+die() {
+	printf 'error: %s\n' "$*" >&2
+	if [ -n "${TOYTCP_LOG:-}" ] && [ -s "$TOYTCP_LOG" ]; then
+		printf '       log: %s (last lines below)\n' "$TOYTCP_LOG" >&2
+		tail -n 15 "$TOYTCP_LOG" | sed 's/^/       | /' >&2
+	fi
+	exit 1
+}
 
 # need_pkgs PKG...: install the Debian packages that are missing (as root),
 # or say exactly what to install and fail.
 need_pkgs() {
 	local missing=() p
-	for p in "$@"; do
+	for p in $(printf '%s\n' "$@" | sort -u); do
 		dpkg-query -W -f='${Status}' "$p" 2>/dev/null |
 			grep -q 'install ok installed' || missing+=("$p")
 	done
@@ -29,20 +42,26 @@ need_pkgs() {
 	if [ "$(id -u)" != 0 ]; then
 		die "missing Debian packages; run as root: apt-get install ${missing[*]}"
 	fi
-	say "installing missing Debian packages: ${missing[*]}"
+	local TOYTCP_LOG=$TOYTCP_CACHE/apt.log
+	say "installing missing Debian packages: ${missing[*]} (log: $TOYTCP_LOG)"
 	# The package lists may be stale or absent on a fresh machine.
 	if ! DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
-		--no-install-recommends "${missing[@]}" >"$TOYTCP_CACHE/apt.log" 2>&1; then
-		apt-get update -q >>"$TOYTCP_CACHE/apt.log" 2>&1
+		--no-install-recommends "${missing[@]}" >"$TOYTCP_LOG" 2>&1; then
+		say "updating the package lists first (apt-get update)"
+		apt-get update -q >>"$TOYTCP_LOG" 2>&1 || die "apt-get update failed"
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
-			--no-install-recommends "${missing[@]}" >>"$TOYTCP_CACHE/apt.log" 2>&1 ||
-			{ tail -n 20 "$TOYTCP_CACHE/apt.log" >&2; die "apt-get install ${missing[*]} failed"; }
+			--no-install-recommends "${missing[@]}" >>"$TOYTCP_LOG" 2>&1 ||
+			die "apt-get install ${missing[*]} failed"
 	fi
 }
 
 # Packages every build of the module needs, on top of a kernel tree.
+# shellcheck disable=SC2034 # used by the scripts that source this file
 BUILD_PKGS=(make gcc libc6-dev bc flex bison libelf-dev libssl-dev kmod xz-utils rsync)
 # Packages the VM runner needs on the host (whose root the guest mounts).
+# shellcheck disable=SC2034 # used by the scripts that source this file
 VM_PKGS=(qemu-system-x86 busybox-static iproute2 iputils-ping python3 tcpdump kmod util-linux)
 
-mkdir -p "$TOYTCP_CACHE"
+if ! mkdir -p "$TOYTCP_CACHE" 2>/dev/null || [ ! -w "$TOYTCP_CACHE" ]; then
+	die "cannot write to the cache $TOYTCP_CACHE: point TOYTCP_CACHE at a directory you can write"
+fi

@@ -1,4 +1,4 @@
-#!/bin/sh
+#!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # Bounds: max_conns refuses connections past it on both sides (counted as
 # ConnOverflows, and ListenDrops on a listener); max_timewait closes at
@@ -20,7 +20,7 @@ expect_eq "fifth connect" "$(ctl_errno a "connect $B:7 40005")" ENOBUFS
 expect_eq "a ConnOverflows" "$(counter a ConnOverflows)" 1
 
 step "b is full too: a SYN from elsewhere is dropped unanswered"
-nsdo a $SEG send $A $B --sport 50000 --dport 7 --flags S
+nsdo a "$SEG" send $A $B --sport 50000 --dport 7 --flags S
 sleep 0.5
 expect_eq "b ListenDrops" "$(counter b ListenDrops)" 1
 expect_eq "b ConnOverflows" "$(counter b ConnOverflows)" 1

@@ -1,4 +1,4 @@
-#!/bin/sh
+#!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # Two hosts over veth, toytcp in both: handshake, echo, close from either
 # side, simultaneous close through CLOSING, abort, refused connect,
@@ -8,8 +8,8 @@
 A=10.0.0.1 B=10.0.0.2
 # both A_STATE B_STATE CLIENT_PORT [SECONDS]: wait for both ends' states
 both() {
-	wait_conn a $A:$3 $B:7 state "$1" ${4:-5}
-	wait_conn b $B:7 $A:$3 state "$2" ${4:-5}
+	wait_conn a "$A:$3" "$B:7" state "$1" "${4:-5}"
+	wait_conn b "$B:7" "$A:$3" state "$2" "${4:-5}"
 }
 
 two_hosts

@@ -1,4 +1,4 @@
-#!/bin/sh
+#!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # vm-timeout: 400 900
 # Allocation failures: failslab fails 20% of the GFP_ATOMIC slab
@@ -11,8 +11,7 @@
 conns=$(sized 20 100)
 two_hosts
 load rto_ms=200 max_retries=15 msl_ms=500
-set -- $(awk '$1 == "toytcp" { print $2, $6 }' /proc/modules)
-size=$1 base=$2
+read -r size base < <(awk '$1 == "toytcp" { print $2, $6 }' /proc/modules)
 fs=/sys/kernel/debug/failslab
 # Only toytcp is loaded: its module memory is the one range to fail in.
 echo "$base" >$fs/require-start
@@ -23,7 +22,7 @@ echo 0 >$fs/verbose
 echo 1 >$fs/interval
 echo 1000000 >$fs/times
 echo 20 >$fs/probability
-$STRESS --seed "${TOYTCP_SEED:-1}" faults --conns "$conns" --bytes 10240 --timeout 600 ||
+"$STRESS" --seed "${TOYTCP_SEED:-1}" faults --conns "$conns" --bytes 10240 --timeout 600 ||
 	fail "faults under failslab"
 echo 0 >$fs/probability
 injected=$((1000000 - $(cat $fs/times)))

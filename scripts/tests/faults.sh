@@ -1,4 +1,4 @@
-#!/bin/sh
+#!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # vm-timeout: 400 1200
 # Faults: netem drops 20%, duplicates and reorders on both directions of
@@ -9,14 +9,13 @@
 
 conns=$(sized 20 200)
 two_hosts
-for side in "a va" "b vb"; do
-	set -- $side
-	tc -n "$1" qdisc add dev "$2" root netem loss 20% duplicate 10% \
+for side in a:va b:vb; do
+	tc -n "${side%:*}" qdisc add dev "${side#*:}" root netem loss 20% duplicate 10% \
 		delay 10ms reorder 25% 50% limit 100000
 done
 # max_retries 15: seven losses in a row must not end a connection here.
 load rto_ms=200 max_retries=15 msl_ms=500 backlog=1024
-$STRESS --seed "${TOYTCP_SEED:-1}" faults --conns "$conns" --bytes 10240 --timeout 900 ||
+"$STRESS" --seed "${TOYTCP_SEED:-1}" faults --conns "$conns" --bytes 10240 --timeout 900 ||
 	fail "faults"
 unload
 echo PASS

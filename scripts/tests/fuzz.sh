@@ -1,4 +1,4 @@
-#!/bin/sh
+#!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # vm-timeout: 300 1800
 # Fuzz: random and mutated segments (every flag combination, truncated,
@@ -15,6 +15,6 @@ sysctl -qw net.core.netdev_max_backlog=1000000
 # Long timers: the targets stay in their states while the fuzz runs.
 load rto_ms=5000 max_retries=30 msl_ms=600000 fin_timeout_ms=600000
 ctl a disable || fail "disable in a"
-$STRESS --seed "${TOYTCP_SEED:-1}" fuzz --count "$count" || fail "fuzz"
+"$STRESS" --seed "${TOYTCP_SEED:-1}" fuzz --count "$count" || fail "fuzz"
 unload
 echo PASS

@@ -1,4 +1,4 @@
-#!/bin/sh
+#!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # The hook takes protocol-253 segments only, per namespace, and lets every
 # other packet through; `disable` hands protocol 253 back to the stack.
@@ -25,10 +25,10 @@ expect_eq "UDP payload" "$(cat /tmp/udp.out)" "udp ok"
 expect_eq "b InSegs after ping and UDP" "$(counter b InSegs)" 0
 
 step "protocol 253 is taken by toytcp in b, counted in b only"
-nsdo b $SEG recv --timeout 3 >/tmp/raw.out &
+nsdo b "$SEG" recv --timeout 3 >/tmp/raw.out &
 rawpid=$!
 sleep 1
-nsdo a $SEG send 10.0.0.1 10.0.0.2 --flags R --count 5
+nsdo a "$SEG" send 10.0.0.1 10.0.0.2 --flags R --count 5
 sleep 1
 expect_eq "b InSegs" "$(counter b InSegs)" 5
 expect_eq "a InSegs" "$(counter a InSegs)" 0
@@ -37,23 +37,23 @@ if wait $rawpid; then fail "a raw socket in b saw a segment toytcp took: $(cat /
 
 step "disabled in b: raw sockets there see protocol 253, toytcp counts nothing"
 ctl b disable || fail "disable"
-nsdo b $SEG recv --timeout 5 --count 2 >/tmp/raw.out &
+nsdo b "$SEG" recv --timeout 5 --count 2 >/tmp/raw.out &
 rawpid=$!
 sleep 1
-nsdo a $SEG send 10.0.0.1 10.0.0.2 --count 2 --flags SA --data hi
+nsdo a "$SEG" send 10.0.0.1 10.0.0.2 --count 2 --flags SA --data hi
 wait $rawpid || fail "raw socket in b got $(wc -l </tmp/raw.out) of 2 segments"
 grep -q '10.0.0.1:40000 > 10.0.0.2:7 SA seq=1000 ack=0 len=2' /tmp/raw.out ||
 	fail "raw socket saw: $(cat /tmp/raw.out)"
 expect_eq "b InSegs while disabled" "$(counter b InSegs)" 5
 
 step "a is still enabled: disable is per namespace"
-nsdo b $SEG send 10.0.0.2 10.0.0.1 --flags R --count 3
+nsdo b "$SEG" send 10.0.0.2 10.0.0.1 --flags R --count 3
 sleep 1
 expect_eq "a InSegs" "$(counter a InSegs)" 3
 
 step "enabled again in b"
 ctl b enable || fail "enable"
-nsdo a $SEG send 10.0.0.1 10.0.0.2 --flags R
+nsdo a "$SEG" send 10.0.0.1 10.0.0.2 --flags R
 sleep 1
 expect_eq "b InSegs" "$(counter b InSegs)" 6
 

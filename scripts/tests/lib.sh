@@ -1,13 +1,19 @@
 # SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=bash
 # Sourced by the VM tests (scripts/tests/*.sh), which run inside the test VM
 # as root with TOYTCP_MODDIR pointing at a directory holding toytcp.ko.
 set -eu
+: "${TOYTCP_TOP:?vm-run sets TOYTCP_TOP}"
+# shellcheck source=../trap.sh
+. "$TOYTCP_TOP/scripts/trap.sh"
 : "${TOYTCP_MODDIR:?TOYTCP_MODDIR must name the directory of toytcp.ko}"
-SEG="python3 $TOYTCP_TOP/scripts/tools/seg.py"
+# shellcheck disable=SC2034 # used by the tests that source this file
+SEG=$TOYTCP_TOP/scripts/tools/seg.py
 
 fail() { echo "FAIL: $*"; exit 1; }
 step() { echo "-- $*"; }
 
+# shellcheck disable=SC2120 # module parameters, when the test has any
 load() { insmod "$TOYTCP_MODDIR/toytcp.ko" "$@"; }
 unload() { rmmod toytcp; }
 
@@ -19,12 +25,14 @@ nsdo() {
 }
 
 # counter NS NAME: one counter of /proc/toytcp/stats as NS sees it
+# shellcheck disable=SC2016 # an awk program: $1 and $2 are its fields
 counter() { nsdo "$1" awk -v n="$2" '$1 == n { print $2; f = 1 } END { exit !f }' /proc/toytcp/stats; }
 
 # expect_eq WHAT GOT WANT
 expect_eq() { [ "$2" = "$3" ] || fail "$1: got '$2', want '$3'"; }
 
 # ctl NS COMMAND: write one command; prints nothing, returns write's status
+# shellcheck disable=SC2016 # $1 is the inner shell's argument
 ctl() { nsdo "$1" sh -c 'printf "%s\n" "$1" >/proc/toytcp/ctl' ctl "$2" 2>/dev/null; }
 
 # ctl_errno NS COMMAND: the errno name the write fails with, or OK
@@ -60,6 +68,7 @@ two_hosts() {
 # conn_field NS LOCAL REMOTE COLUMN: a column of a connection in NS's conns
 # (columns by header name), or "gone" when it is not listed
 conn_field() {
+	# shellcheck disable=SC2016 # an awk program: $i and $1 are its fields
 	nsdo "$1" awk -v l="$2" -v r="$3" -v c="$4" '
 		NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; next }
 		$1 == l && $2 == r { print $col[c]; f = 1 }
@@ -91,4 +100,5 @@ third_host() {
 # figure TEXT...: a figure the test measured; `make check` shows it
 figure() { echo "= $*"; }
 
-STRESS="python3 $TOYTCP_TOP/scripts/tools/stress.py"
+# shellcheck disable=SC2034 # used by the tests that source this file
+STRESS=$TOYTCP_TOP/scripts/tools/stress.py

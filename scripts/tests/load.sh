@@ -1,4 +1,4 @@
-#!/bin/sh
+#!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # The module loads and unloads cleanly; its files and parameters are SPEC's.
 . "$(dirname "$0")/lib.sh"

@@ -1,4 +1,4 @@
-#!/bin/sh
+#!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # Scripted peer: each scripts/tests/peer/*.pkt plays exact segments at a
 # freshly loaded toytcp in namespace b from a raw socket in namespace a,
@@ -8,10 +8,10 @@
 
 two_hosts
 failed=0
-for pkt in "$TOYTCP_TOP"/scripts/tests/peer/*${PEER_ONLY:-}*.pkt; do
-	params=$(sed -n 's/^# params: //p' "$pkt")
-	step "$(basename "$pkt") ($params)"
-	load $params
+for pkt in "$TOYTCP_TOP"/scripts/tests/peer/*"${PEER_ONLY:-}"*.pkt; do
+	read -r -a params <<<"$(sed -n 's/^# params: //p' "$pkt")"
+	step "$(basename "$pkt") (${params[*]})"
+	load "${params[@]}"
 	ctl a disable || fail "disable in a"
 	if ! nsdo a python3 "$TOYTCP_TOP/scripts/tools/peer.py" --modns b "$pkt"; then
 		failed=$((failed + 1))

@@ -1,4 +1,4 @@
-#!/bin/sh
+#!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # /proc/toytcp: SPEC's file names, counters, errnos and namespace scope.
 . "$(dirname "$0")/lib.sh"
@@ -25,17 +25,17 @@ expect_eq "malformed listen" "$(ctl_errno "" "listen 0")" EINVAL
 expect_eq "trailing junk" "$(ctl_errno "" "disable now")" EINVAL
 expect_eq "enable" "$(ctl_errno "" enable)" OK
 expect_eq "without CAP_NET_ADMIN" \
-	"$(setpriv --inh-caps=-net_admin --bounding-set=-net_admin sh -c '. '"$TOYTCP_TOP"'/scripts/tests/lib.sh; ctl_errno "" enable')" EPERM
+	"$(setpriv --inh-caps=-net_admin --bounding-set=-net_admin bash -c '. '"$TOYTCP_TOP"'/scripts/tests/lib.sh; ctl_errno "" enable')" EPERM
 if cat /proc/toytcp/ctl 2>/dev/null; then fail "ctl is readable"; fi
 
 step "ctl acts in the writer's namespace (RSTs: never answered)"
 ctl x disable || fail "disable in x"
-nsdo x $SEG send 127.0.0.1 127.0.0.1 --flags R
+nsdo x "$SEG" send 127.0.0.1 127.0.0.1 --flags R
 expect_eq "x InSegs while disabled" "$(counter x InSegs)" 0
-$SEG send 127.0.0.1 127.0.0.1 --flags R --count 2
+"$SEG" send 127.0.0.1 127.0.0.1 --flags R --count 2
 expect_eq "init InSegs" "$(counter "" InSegs)" 2
 ctl x enable || fail "enable in x"
-nsdo x $SEG send 127.0.0.1 127.0.0.1 --flags R
+nsdo x "$SEG" send 127.0.0.1 127.0.0.1 --flags R
 expect_eq "x InSegs" "$(counter x InSegs)" 1
 
 step "ctl acts in the namespace of the process that opened it (SPEC §4)"

@@ -1,4 +1,4 @@
-#!/bin/sh
+#!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # vm-timeout: 300 3600
 # Soak: open/close cycles a->b (handshake, FIN from a, FIN from b,
@@ -9,6 +9,6 @@
 cycles=$(sized 3000 100000)
 two_hosts
 load msl_ms=100
-$STRESS soak --cycles "$cycles" --batch 100 || fail "soak"
+"$STRESS" soak --cycles "$cycles" --batch 100 || fail "soak"
 unload
 echo PASS

@@ -1,4 +1,4 @@
-#!/bin/sh
+#!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # vm-timeout: 400 2400
 # Teardown under load: rmmod while thousands of connections are live, with
@@ -17,14 +17,15 @@ tc -n a qdisc add dev va root netem delay 20ms limit 100000
 step "rmmod with $conns live connections, timers armed, traffic flowing"
 load max_conns=20000 backlog=20000 msl_ms=60000 rto_ms=300
 ctl b "listen 7 echo" || fail "listen"
-$STRESS connect --ns a --to $B:7 --local $A --count "$conns" --data 200 --close 25 ||
+"$STRESS" connect --ns a --to $B:7 --local $A --count "$conns" --data 200 --close 25 ||
 	fail "connect"
 sleep 1
-$STRESS close --ns b --state CLOSE_WAIT || fail "close in b"
-$STRESS traffic --ns a --seconds 600 &
+"$STRESS" close --ns b --state CLOSE_WAIT || fail "close in b"
+"$STRESS" traffic --ns a --seconds 600 &
 traffic=$!
 sleep 2
 live=$(nsdo a grep -c . /proc/toytcp/conns || true)
+# shellcheck disable=SC2016 # an awk program: $12 is its field, timer
 armed=$(nsdo a awk 'NR > 1 && $12 != "-"' /proc/toytcp/conns | wc -l)
 tw=$(nsdo a grep -c TIME_WAIT /proc/toytcp/conns || true)
 s=$(date +%s%N)
@@ -53,7 +54,7 @@ figure "$cycles load/unload cycles with 5 connections each: $(( $(date +%s) - s 
 step "delete namespaces with live connections"
 load rto_ms=200
 ctl b "listen 7 echo" || fail "listen"
-$STRESS connect --ns a --to $B:7 --local $A --count 200 --data 500 || fail "connect"
+"$STRESS" connect --ns a --to $B:7 --local $A --count 200 --data 500 || fail "connect"
 ip netns del a
 sleep 1
 figure "b after a went away: $(nsdo b grep -c ESTABLISHED /proc/toytcp/conns || true) ESTABLISHED"

@@ -1,4 +1,4 @@
-#!/bin/sh
+#!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # On Debian's stock kernel: toytcp built against linux-headers-amd64 loads,
 # completes a handshake, carries data, closes and unloads.

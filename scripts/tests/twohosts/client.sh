@@ -1,4 +1,4 @@
-#!/bin/sh
+#!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # Two hosts, the client's VM: 10.1.0.2 on eth0. Connects to the server
 # (again, while the server is still starting and answers RST), sends data,
@@ -8,24 +8,24 @@
 ip addr add 10.1.0.2/24 dev eth0
 ip link set eth0 up
 load msl_ms=3000
-c="10.1.0.2:40001 10.1.0.1:7"
+c=(10.1.0.2:40001 10.1.0.1:7)
 i=0
-until [ "$(conn_field "" $c state)" = ESTABLISHED ]; do
+until [ "$(conn_field "" "${c[@]}" state)" = ESTABLISHED ]; do
 	[ $i -lt 60 ] || fail "no connection to the server after 60 tries"
 	ctl "" "connect 10.1.0.1:7 40001" || true
 	sleep 1
 	i=$((i + 1))
 done
 echo "client: ESTABLISHED"
-ctl "" "send $c hello over the wire" || fail send
-wait_conn "" $c rx_bytes 19 20
+ctl "" "send ${c[*]} hello over the wire" || fail send
+wait_conn "" "${c[@]}" rx_bytes 19 20
 echo "client: 19 bytes came back"
-ctl "" "close $c" || fail close
+ctl "" "close ${c[*]}" || fail close
 # FIN_WAIT2 may last no longer than the server takes to close: wait for
 # TIME_WAIT, which lasts 2 * msl_ms = 6 s.
-wait_conn "" $c state TIME_WAIT 30
+wait_conn "" "${c[@]}" state TIME_WAIT 30
 echo "client: TIME_WAIT"
-wait_conn "" $c state gone 10
+wait_conn "" "${c[@]}" state gone 10
 echo "client: gone"
 unload
 echo PASS

@@ -1,4 +1,4 @@
-#!/bin/sh
+#!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # Two hosts, the server's VM: 10.1.0.1 on eth0, echo listener on port 7.
 # Waits for the client's connection to arrive, carry data and close, then
@@ -10,15 +10,15 @@ ip link set eth0 up
 load msl_ms=1000
 ctl "" "listen 7 echo" || fail listen
 echo "server: listening"
-c="10.1.0.1:7 10.1.0.2:40001"
-wait_conn "" $c state ESTABLISHED 60
+c=(10.1.0.1:7 10.1.0.2:40001)
+wait_conn "" "${c[@]}" state ESTABLISHED 60
 echo "server: ESTABLISHED"
-wait_conn "" $c rx_bytes 19 20
+wait_conn "" "${c[@]}" rx_bytes 19 20
 echo "server: got 19 bytes, echoed them"
-wait_conn "" $c state CLOSE_WAIT 20
+wait_conn "" "${c[@]}" state CLOSE_WAIT 20
 echo "server: CLOSE_WAIT"
-ctl "" "close $c" || fail close
-wait_conn "" $c state gone 20
+ctl "" "close ${c[*]}" || fail close
+wait_conn "" "${c[@]}" state gone 20
 echo "server: gone (LAST_ACK done)"
 unload
 echo PASS
