@@ -23,10 +23,7 @@ say() { printf '%s\n' "$*" >&2; }
 # nobody foresaw)
 die() {
 	printf 'error: %s\n' "$*" >&2
-	if [ -n "${TOYTCP_LOG:-}" ] && [ -s "$TOYTCP_LOG" ]; then
-		printf '       log: %s (last lines below)\n' "$TOYTCP_LOG" >&2
-		tail -n 15 "$TOYTCP_LOG" | sed 's/^/       | /' >&2
-	fi
+	toytcp_log_tail
 	exit 1
 }
 

@@ -19,6 +19,14 @@
 # in them; the command using the result fails, and reports, in its turn)
 # stay quiet.
 
+# toytcp_log_tail: the last lines of TOYTCP_LOG, when it is set and not empty
+toytcp_log_tail() {
+	if [ -n "${TOYTCP_LOG:-}" ] && [ -s "$TOYTCP_LOG" ]; then
+		printf '       log: %s (last lines below)\n' "$TOYTCP_LOG" >&2
+		tail -n 15 "$TOYTCP_LOG" | sed 's/^/       | /' >&2
+	fi
+}
+
 # toytcp_on_err STATUS COMMAND LINE FILE: the ERR trap
 toytcp_on_err() {
 	local st=$1 cmd=$2 line=$3 file=$4 i
@@ -33,10 +41,7 @@ toytcp_on_err() {
 		printf '       called from %s:%s\n' \
 			"${BASH_SOURCE[i + 1]#"${TOYTCP_TOP:-}/"}" "${BASH_LINENO[i]}" >&2
 	done
-	if [ -n "${TOYTCP_LOG:-}" ] && [ -s "$TOYTCP_LOG" ]; then
-		printf '       log: %s (last lines below)\n' "$TOYTCP_LOG" >&2
-		tail -n 15 "$TOYTCP_LOG" | sed 's/^/       | /' >&2
-	fi
+	toytcp_log_tail
 	return 0
 }
 
