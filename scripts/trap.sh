@@ -10,7 +10,8 @@
 #          called from scripts/demo:9
 #          log: /var/cache/toytcp/kernel-.../.build.log (last lines below)
 #
-# and the script then exits as `set -e` says. A script names the log a
+# and the script then exits as `set -e` says; one stopped by SIGINT or
+# SIGTERM says that. A script names the log a
 # long step writes by setting TOYTCP_LOG before it; the last lines of that
 # log follow the message.
 #
@@ -45,5 +46,15 @@ toytcp_on_err() {
 	return 0
 }
 
+# toytcp_on_signal SIG: a script stopped from outside (Ctrl-C, a timeout)
+# says so too, then dies of the same signal, so that its caller sees it.
+toytcp_on_signal() {
+	printf 'error: %s: stopped by SIG%s\n' "${0#"${TOYTCP_TOP:-}/"}" "$1" >&2
+	trap - "$1"
+	kill -s "$1" $$
+}
+
 set -E
 trap 'toytcp_on_err $? "$BASH_COMMAND" "$LINENO" "${BASH_SOURCE[0]}"' ERR
+trap 'toytcp_on_signal INT' INT
+trap 'toytcp_on_signal TERM' TERM
