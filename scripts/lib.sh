@@ -14,6 +14,8 @@ if [ -z "${TOYTCP_CACHE:-}" ]; then
 	fi
 fi
 export TOYTCP_CACHE TOYTCP_TOP
+# depmod and modprobe live in /usr/sbin, which a user's PATH on Debian lacks.
+case ":$PATH:" in *:/usr/sbin:*) ;; *) PATH=$PATH:/usr/sbin:/sbin ;; esac
 # shellcheck source=trap.sh
 . "$TOYTCP_TOP/scripts/trap.sh"
 

@@ -49,6 +49,8 @@ toytcp_on_err() {
 # toytcp_on_signal SIG: a script stopped from outside (Ctrl-C, a timeout)
 # says so too, then dies of the same signal, so that its caller sees it.
 toytcp_on_signal() {
+	# On a terminal, after the ^C the terminal echoed, on a line of its own.
+	[ ! -t 2 ] || printf '\n' >&2
 	printf 'error: %s: stopped by SIG%s\n' "${0#"${TOYTCP_TOP:-}/"}" "$1" >&2
 	trap - "$1"
 	kill -s "$1" $$
