@@ -369,7 +369,7 @@ static void toytcp_fsm_grid_test(struct kunit *test)
 		next = TOYTCP_CLOSED;
 		break;
 	case TOYTCP_LISTEN:
-		next = toytcp_fsm_listen(&seg, 1000, &child, &v) ?
+		next = toytcp_fsm_listen(&seg, 1000, 1460, &child, &v) ?
 		       child.state : TOYTCP_LISTEN;
 		break;
 	default:
@@ -442,12 +442,12 @@ static void toytcp_fsm_lifecycle_test(struct kunit *test)
 	struct toytcp_verdict v;
 	struct toytcp_seg seg = { .wnd = 65535 };
 
-	toytcp_fsm_open(&cl, 7000, &v);				/* SYN seq=x */
+	toytcp_fsm_open(&cl, 7000, 1460, &v);				/* SYN seq=x */
 	KUNIT_EXPECT_EQ(test, v.reply.flags, S);
 	KUNIT_EXPECT_EQ(test, v.reply.seq, 7000U);
 	seg.flags = S;
 	seg.seq = 7000;
-	KUNIT_ASSERT_TRUE(test, toytcp_fsm_listen(&seg, 9000, &sv, &v));
+	KUNIT_ASSERT_TRUE(test, toytcp_fsm_listen(&seg, 9000, 1460, &sv, &v));
 	KUNIT_EXPECT_EQ(test, v.reply.flags, S | A);		/* SYN+ACK seq=y ack=x+1 */
 	KUNIT_EXPECT_EQ(test, v.reply.seq, 9000U);
 	KUNIT_EXPECT_EQ(test, v.reply.ack, 7001U);
@@ -493,8 +493,8 @@ static void toytcp_fsm_simultaneous_open_test(struct kunit *test)
 	struct toytcp_verdict v;
 	struct toytcp_seg seg = { .wnd = 65535 };
 
-	toytcp_fsm_open(&a, 100, &v);
-	toytcp_fsm_open(&b, 300, &v);
+	toytcp_fsm_open(&a, 100, 1460, &v);
+	toytcp_fsm_open(&b, 300, 1460, &v);
 	seg.flags = S;
 	seg.seq = 300;
 	toytcp_fsm_segment(&a, &seg, &v);			/* A gets B's SYN */

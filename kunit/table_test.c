@@ -417,7 +417,7 @@ static void toytcp_timers_backoff_test(struct kunit *test)
 	WRITE_ONCE(toytcp_max_retries, 3);
 	conn = hold(add(test, tn, &k, TOYTCP_CLOSED));
 	spin_lock_bh(&conn->lock);
-	toytcp_fsm_open(&conn->tcb, 1000, &v);
+	toytcp_fsm_open(&conn->tcb, 1000, 1460, &v);
 	conn->tcb.state = TOYTCP_CLOSED;
 	toytcp_conn_set_state(conn, TOYTCP_SYN_SENT);
 	conn->rto_ms = 10;

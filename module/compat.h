@@ -27,4 +27,11 @@
 #define SLAB_NO_MERGE	0
 #endif
 
+/* 6.12 moved <asm/unaligned.h> to <linux/unaligned.h>. */
+#if __has_include(<linux/unaligned.h>)
+#include <linux/unaligned.h>
+#else
+#include <asm/unaligned.h>
+#endif
+
 #endif /* _TOYTCP_COMPAT_H */

@@ -23,8 +23,8 @@ enum toytcp_cookie_result {
 
 void toytcp_cookie_init(void);
 u32 toytcp_cookie_clock(void);
-u32 toytcp_cookie_make(const struct toytcp_key *key, u32 irs, u32 now);
+u32 toytcp_cookie_make(const struct toytcp_key *key, u32 irs, u32 now, u16 mss);
 enum toytcp_cookie_result toytcp_cookie_check(const struct toytcp_key *key,
-					      u32 irs, u32 iss, u32 now);
+					      u32 irs, u32 iss, u32 now, u16 *mss);
 
 #endif /* _TOYTCP_COOKIE_H */

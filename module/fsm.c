@@ -86,8 +86,10 @@ static const u8 toytcp_fin_acked_next[__TOYTCP_STATE_MAX] = {
  *               enter TIME-WAIT ... otherwise enter the CLOSING state."
  *               (An ACK of our FIN already took us to FIN-WAIT-2 in step 5.)
  *   FIN-WAIT-2  "Enter the TIME-WAIT state."
- *   CLOSE-WAIT, CLOSING, LAST-ACK  "Remain in the ... state."
- *   TIME-WAIT   "Remain in the TIME-WAIT state. Restart the 2 MSL time-out."
+ *   CLOSE-WAIT, CLOSING, LAST-ACK, TIME-WAIT: the peer's FIN is in already
+ *               and was the last sequence number it will ever send; a FIN
+ *               at RCV.NXT now is no FIN of this connection, and RCV.NXT
+ *               must not move over it (toytcp_fsm_after_fin()).
  */
 static const u8 toytcp_fin_rcvd_next[__TOYTCP_STATE_MAX] = {
 	[TOYTCP_CLOSED]		= TOYTCP_NONE,
@@ -97,10 +99,10 @@ static const u8 toytcp_fin_rcvd_next[__TOYTCP_STATE_MAX] = {
 	[TOYTCP_ESTABLISHED]	= TOYTCP_CLOSE_WAIT,
 	[TOYTCP_FIN_WAIT1]	= TOYTCP_CLOSING,
 	[TOYTCP_FIN_WAIT2]	= TOYTCP_TIME_WAIT,
-	[TOYTCP_CLOSE_WAIT]	= TOYTCP_CLOSE_WAIT,
-	[TOYTCP_CLOSING]	= TOYTCP_CLOSING,
-	[TOYTCP_LAST_ACK]	= TOYTCP_LAST_ACK,
-	[TOYTCP_TIME_WAIT]	= TOYTCP_TIME_WAIT,
+	[TOYTCP_CLOSE_WAIT]	= TOYTCP_NONE,
+	[TOYTCP_CLOSING]	= TOYTCP_NONE,
+	[TOYTCP_LAST_ACK]	= TOYTCP_NONE,
+	[TOYTCP_TIME_WAIT]	= TOYTCP_NONE,
 };
 
 /*
@@ -176,10 +178,26 @@ void toytcp_fsm_no_conn(const struct toytcp_seg *seg, struct toytcp_verdict *v)
 }
 EXPORT_SYMBOL_IF_KUNIT(toytcp_fsm_no_conn);
 
+/*
+ * The peer's SYN sets the send MSS: its MSS option, or 536 without one
+ * (RFC 9293 MUST-15); never more than we announced ourselves, since our
+ * own route's MTU bounds what we can send (MUST-14: "the maximum size of a
+ * segment that TCP really sends ... MUST be the smaller of the send MSS
+ * ... and the largest transmission size permitted by the IP layer").
+ */
+static void toytcp_fsm_peer_mss(struct toytcp_tcb *tcb,
+				const struct toytcp_seg *seg)
+{
+	u16 mss = seg->mss ?: TOYTCP_MSS_DEFAULT;
+
+	tcb->mss = max_t(u16, min(mss, tcb->adv_mss), TOYTCP_MSS_MIN);
+}
+
 /**
  * toytcp_fsm_listen() - a segment for a listener
  * @seg: the segment
  * @iss: the initial sequence number a new connection would use
+ * @adv_mss: the MSS option the child would send (see &struct toytcp_tcb)
  * @child: filled in, in SYN_RECV, when @seg opens a connection
  * @v: the verdict: the SYN+ACK to send, or a reset, or nothing
  *
@@ -195,7 +213,7 @@ EXPORT_SYMBOL_IF_KUNIT(toytcp_fsm_no_conn);
  *
  * Return: true when @child is a new connection.
  */
-bool toytcp_fsm_listen(const struct toytcp_seg *seg, u32 iss,
+bool toytcp_fsm_listen(const struct toytcp_seg *seg, u32 iss, u16 adv_mss,
 		       struct toytcp_tcb *child, struct toytcp_verdict *v)
 {
 	memset(v, 0, sizeof(*v));
@@ -206,6 +224,9 @@ bool toytcp_fsm_listen(const struct toytcp_seg *seg, u32 iss,
 		return false;
 	}
 	if (!(seg->flags & TOYTCP_SYN))
+		return false;
+	/* SYN and FIN together make no sense: Linux drops it (TCP_FLAGS). */
+	if (seg->flags & TOYTCP_FIN)
 		return false;
 
 	memset(child, 0, sizeof(*child));
@@ -220,6 +241,8 @@ bool toytcp_fsm_listen(const struct toytcp_seg *seg, u32 iss,
 	child->snd_wnd = seg->wnd;
 	child->max_snd_wnd = seg->wnd;
 	child->snd_wl1 = seg->seq;
+	child->adv_mss = adv_mss;
+	toytcp_fsm_peer_mss(child, seg);
 	toytcp_reply(v, TOYTCP_SYN | TOYTCP_ACK, iss, child->rcv_nxt);
 	return true;
 }
@@ -298,6 +321,7 @@ static void toytcp_fsm_syn_sent(struct toytcp_tcb *tcb,
 	tcb->snd_wnd = seg->wnd;
 	tcb->max_snd_wnd = seg->wnd;
 	tcb->snd_wl1 = seg->seq;
+	toytcp_fsm_peer_mss(tcb, seg);
 	if (ack) {
 		toytcp_fsm_advance_una(tcb, seg->ack, v);
 		tcb->snd_wl2 = seg->ack;
@@ -310,6 +334,55 @@ static void toytcp_fsm_syn_sent(struct toytcp_tcb *tcb,
 		tcb->state = TOYTCP_SYN_RECV;
 		toytcp_reply(v, TOYTCP_SYN | TOYTCP_ACK, tcb->iss, tcb->rcv_nxt);
 	}
+}
+
+/* A child of a listener that has not yet heard the peer's ACK. */
+static bool toytcp_fsm_embryonic(const struct toytcp_tcb *tcb)
+{
+	return tcb->state == TOYTCP_SYN_RECV && tcb->passive;
+}
+
+/*
+ * The peer's SYN once more at a child in SYN-RECEIVED: our SYN,ACK was
+ * lost. Linux (tcp_check_req()) answers any SYN without ACK or RST at the
+ * peer's ISN with the SYN,ACK again, whatever else it carries (data, FIN),
+ * and takes none of it; RFC 793's rules would have reset the child.
+ */
+static bool toytcp_fsm_syn_again(const struct toytcp_tcb *tcb,
+				 const struct toytcp_seg *seg,
+				 struct toytcp_verdict *v)
+{
+	if (!toytcp_fsm_embryonic(tcb) || seg->seq != tcb->irs ||
+	    (seg->flags & (TOYTCP_SYN | TOYTCP_ACK | TOYTCP_RST)) != TOYTCP_SYN)
+		return false;
+	toytcp_reply(v, TOYTCP_SYN | TOYTCP_ACK, tcb->iss, tcb->rcv_nxt);
+	return true;
+}
+
+/*
+ * A new SYN in TIME-WAIT. RFC 9293 §3.6.1 (RFC 1122 §4.2.2.13): a TCP "MAY
+ * accept a new SYN from the remote TCP to reopen the connection directly,
+ * if it: (1) assigns its initial sequence number for the new connection to
+ * be larger than the largest sequence number it used on the previous
+ * connection incarnation". As Linux does (tcp_timewait_state_process()): a
+ * SYN without ACK or RST whose sequence number is above RCV.NXT asks the
+ * caller to end TIME-WAIT and hand the SYN to the listener, with ISS =
+ * SND.NXT + 65535 + 2 (@v->reopen_iss). Without a listener, TIME-WAIT
+ * stays and the SYN is challenged like any other, which is the answer an
+ * old duplicate SYN (at or below RCV.NXT) always gets. Like Linux, toytcp
+ * does not go back to TIME-WAIT should the new SYN prove an old duplicate.
+ */
+static bool toytcp_fsm_time_wait_syn(const struct toytcp_tcb *tcb,
+				     const struct toytcp_seg *seg,
+				     struct toytcp_verdict *v)
+{
+	if (tcb->state != TOYTCP_TIME_WAIT ||
+	    (seg->flags & (TOYTCP_SYN | TOYTCP_ACK | TOYTCP_RST)) != TOYTCP_SYN)
+		return false;
+	if (toytcp_seq_lt(tcb->rcv_nxt, seg->seq))
+		v->reopen_iss = tcb->snd_nxt + 65535 + 2 ?: 1;
+	toytcp_reply_challenge(tcb, v);
+	return true;
 }
 
 /*
@@ -334,20 +407,33 @@ static bool toytcp_fsm_acceptable(const struct toytcp_tcb *tcb,
 	u32 len = toytcp_seg_seqlen(seg);
 
 	if (!tcb->rcv_wnd)
-		return !len && seg->seq == tcb->rcv_nxt;
+		/*
+		 * RFC 9293: "If the RCV.WND is zero, no segments will be
+		 * acceptable, but special allowance should be made to accept
+		 * valid ACKs, URGs, and RSTs." A segment at RCV.NXT goes on:
+		 * its ACK field counts, its text is not taken.
+		 */
+		return seg->seq == tcb->rcv_nxt;
 	if (!len)
 		return toytcp_in_window(tcb, seg->seq);
-	return toytcp_in_window(tcb, seg->seq) ||
-	       toytcp_in_window(tcb, seg->seq + len - 1);
+	/*
+	 * Some of it in the window: it starts before the window ends and
+	 * ends after RCV.NXT. That is the RFC's two tests, and also a
+	 * segment that begins left of the window and ends right of it.
+	 */
+	return toytcp_seq_lt(seg->seq, tcb->rcv_nxt + tcb->rcv_wnd) &&
+	       toytcp_seq_lt(tcb->rcv_nxt, seg->seq + len);
 }
 
 /*
  * "If an incoming segment is not acceptable, an acknowledgment should be
  * sent in reply (unless the RST bit is set, if so drop the segment and
  * return) ... After sending the acknowledgment, drop the unacceptable
- * segment and return." Three unacceptable segments get more than that:
- *  - SYN-RECEIVED: the peer's SYN again means our SYN,ACK was lost; send
- *    it again (what Linux does in tcp_check_req()).
+ * segment and return." Linux limits that ACK, for a segment that carries
+ * no sequence space, to one per 500 ms (tcp_oow_rate_limited(): two stacks
+ * that disagree about the window must not ACK each other forever): the
+ * verdict's @oow. A SYN is challenged instead (RFC 5961 §4). Two
+ * unacceptable segments get more than that:
  *  - SYN-RECEIVED after a simultaneous open: the peer's SYN,ACK, its SYN
  *    once more with an acceptable ACK of ours. RFC 793's Figure 8 has it
  *    establish the connection and be acknowledged, though its sequence
@@ -363,11 +449,6 @@ static void toytcp_fsm_unacceptable(struct toytcp_tcb *tcb,
 {
 	if (seg->flags & TOYTCP_RST)
 		return;
-	if (tcb->state == TOYTCP_SYN_RECV && seg->seq == tcb->irs && !seg->len &&
-	    (seg->flags & (TOYTCP_SYN | TOYTCP_ACK | TOYTCP_FIN)) == TOYTCP_SYN) {
-		toytcp_reply(v, TOYTCP_SYN | TOYTCP_ACK, tcb->iss, tcb->rcv_nxt);
-		return;
-	}
 	if (tcb->state == TOYTCP_SYN_RECV && !tcb->passive && seg->seq == tcb->irs &&
 	    !seg->len && (seg->flags & (TOYTCP_SYN | TOYTCP_ACK | TOYTCP_FIN)) ==
 	    (TOYTCP_SYN | TOYTCP_ACK) && toytcp_seq_lt(tcb->snd_una, seg->ack) &&
@@ -378,12 +459,13 @@ static void toytcp_fsm_unacceptable(struct toytcp_tcb *tcb,
 	if (tcb->state == TOYTCP_TIME_WAIT && (seg->flags & TOYTCP_FIN) &&
 	    seg->seq + toytcp_seg_seqlen(seg) == tcb->rcv_nxt)
 		v->timer = TOYTCP_TIMER_TIME_WAIT;
-	if ((seg->flags & TOYTCP_SYN) && tcb->state != TOYTCP_SYN_RECV) {
+	if ((seg->flags & TOYTCP_SYN) && !toytcp_fsm_embryonic(tcb)) {
 		/* RFC 5961 §4: a SYN "irrespective of the sequence number" */
 		toytcp_reply_challenge(tcb, v);
 		return;
 	}
 	toytcp_reply(v, TOYTCP_ACK, tcb->snd_nxt, tcb->rcv_nxt);
+	v->oow = !toytcp_seg_seqlen(seg);
 }
 
 /*
@@ -450,6 +532,18 @@ static void toytcp_fsm_recovery(struct toytcp_tcb *tcb, bool advanced,
 }
 
 /*
+ * How far below SND.UNA an ACK may lie: MAX.SND.WND (RFC 5961 §5.2), but
+ * never below our ISS, which would acknowledge bytes never sent: Linux
+ * bounds it by what was acknowledged so far (tcp_ack(), bytes_acked).
+ */
+static u32 toytcp_fsm_ack_span(const struct toytcp_tcb *tcb)
+{
+	u32 acked = tcb->snd_una == tcb->iss ? 0 : tcb->snd_una - tcb->iss - 1;
+
+	return min(tcb->max_snd_wnd, acked);
+}
+
+/*
  * Fifth step, the ACK field (RFC 793 p.72). Returns false when the segment
  * is to be dropped here.
  *
@@ -482,7 +576,7 @@ static bool toytcp_fsm_ack(struct toytcp_tcb *tcb, const struct toytcp_seg *seg,
 		tcb->state = TOYTCP_ESTABLISHED;
 	}
 	if (toytcp_seq_lt(tcb->snd_nxt, seg->ack) ||
-	    toytcp_seq_lt(seg->ack, tcb->snd_una - tcb->max_snd_wnd)) {
+	    toytcp_seq_lt(seg->ack, tcb->snd_una - toytcp_fsm_ack_span(tcb))) {
 		toytcp_reply_challenge(tcb, v);
 		return false;
 	}
@@ -493,6 +587,14 @@ static bool toytcp_fsm_ack(struct toytcp_tcb *tcb, const struct toytcp_seg *seg,
 	if (toytcp_seq_le(tcb->snd_una, seg->ack))
 		toytcp_fsm_update_window(tcb, seg);
 	toytcp_fsm_recovery(tcb, advanced, dup, v);
+	/*
+	 * An answer while the peer's window is closed: the peer lives, though
+	 * it acknowledges nothing new. RFC 9293 MUST-37: the sender "MUST NOT
+	 * close a connection because of a zero window" as long as the peer
+	 * answers; Linux starts its probe count over on every ACK.
+	 */
+	if (!advanced && !tcb->snd_wnd && toytcp_fsm_has_unsent(tcb))
+		v->timer = TOYTCP_TIMER_ALIVE;
 
 	next = toytcp_fin_acked_next[tcb->state];
 	if (next != TOYTCP_NONE && tcb->fin_sent && tcb->snd_una == tcb->snd_nxt) {
@@ -513,7 +615,9 @@ static bool toytcp_fsm_ack(struct toytcp_tcb *tcb, const struct toytcp_seg *seg,
  * form: <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>". Text is taken in order only:
  * a segment that starts past RCV.NXT leaves a hole, so it is dropped and the
  * ACK repeats RCV.NXT (a duplicate ACK). Returns false when the segment
- * was out of order, so that its FIN is not taken either.
+ * was out of order, or not all of it fit, so that its FIN is not taken
+ * either. Data arriving in FIN-WAIT-2 keeps the half-closed connection
+ * open: its timeout starts over (only an idle FIN-WAIT-2 times out).
  */
 static bool toytcp_fsm_text(struct toytcp_tcb *tcb, const struct toytcp_seg *seg,
 			    struct toytcp_verdict *v)
@@ -523,9 +627,6 @@ static bool toytcp_fsm_text(struct toytcp_tcb *tcb, const struct toytcp_seg *seg
 	if (!seg->len)
 		return true;
 	toytcp_reply(v, TOYTCP_ACK, 0, 0);	/* numbers filled in at the end */
-	if (tcb->state != TOYTCP_ESTABLISHED && tcb->state != TOYTCP_FIN_WAIT1 &&
-	    tcb->state != TOYTCP_FIN_WAIT2)
-		return true;	/* "This should not occur, since a FIN has been received" */
 	if (toytcp_seq_lt(tcb->rcv_nxt, seg->seq))
 		return false;
 	skip = tcb->rcv_nxt - seg->seq;
@@ -535,7 +636,40 @@ static bool toytcp_fsm_text(struct toytcp_tcb *tcb, const struct toytcp_seg *seg
 	v->data_skip = skip;
 	v->data_len = len;
 	tcb->rcv_nxt += len;
+	if (len && tcb->state == TOYTCP_FIN_WAIT2)
+		v->timer = TOYTCP_TIMER_FIN_WAIT2;
 	return len == seg->len - skip;
+}
+
+/* The states in which the peer's FIN is in. */
+static bool toytcp_fsm_fin_rcvd(enum toytcp_state state)
+{
+	return state == TOYTCP_CLOSE_WAIT || state == TOYTCP_CLOSING ||
+	       state == TOYTCP_LAST_ACK || state == TOYTCP_TIME_WAIT;
+}
+
+/*
+ * Seventh and eighth steps once the peer's FIN is in (@in: the state the
+ * segment found). RFC 9293, seventh: "This should not occur since a FIN
+ * has been received from the remote side. Ignore the segment text." A FIN
+ * at RCV.NXT is ignored too: the peer's FIN was the last sequence number
+ * it sends, and acknowledging one beyond it would move RCV.NXT past
+ * anything the peer can send, so LAST-ACK could never complete. Linux
+ * drops both without a word (tcp_rcv_state_process()). TIME-WAIT answers,
+ * as RFC 793 says and Linux does: "The only thing that can arrive in this
+ * state is a retransmission of the remote FIN. Acknowledge it, and restart
+ * the 2 MSL timeout." (A segment that took CLOSING to TIME-WAIT in step 5
+ * is not answered: @in is CLOSING.)
+ */
+static void toytcp_fsm_after_fin(enum toytcp_state in, struct toytcp_tcb *tcb,
+				 const struct toytcp_seg *seg,
+				 struct toytcp_verdict *v)
+{
+	if (in != TOYTCP_TIME_WAIT || !toytcp_seg_seqlen(seg))
+		return;
+	toytcp_reply(v, TOYTCP_ACK, tcb->snd_nxt, tcb->rcv_nxt);
+	if (seg->flags & TOYTCP_FIN)
+		v->timer = TOYTCP_TIMER_TIME_WAIT;
 }
 
 /**
@@ -550,6 +684,7 @@ static bool toytcp_fsm_text(struct toytcp_tcb *tcb, const struct toytcp_seg *seg
 void toytcp_fsm_segment(struct toytcp_tcb *tcb, const struct toytcp_seg *seg,
 			struct toytcp_verdict *v)
 {
+	enum toytcp_state in = tcb->state;
 	u8 next;
 
 	memset(v, 0, sizeof(*v));
@@ -564,6 +699,8 @@ void toytcp_fsm_segment(struct toytcp_tcb *tcb, const struct toytcp_seg *seg,
 	default:
 		break;
 	}
+	if (toytcp_fsm_syn_again(tcb, seg, v) || toytcp_fsm_time_wait_syn(tcb, seg, v))
+		return;
 
 	/* first, check sequence number */
 	if (!toytcp_fsm_acceptable(tcb, seg)) {
@@ -592,14 +729,16 @@ void toytcp_fsm_segment(struct toytcp_tcb *tcb, const struct toytcp_seg *seg,
 		return;
 	}
 	/*
-	 * fourth, check the SYN bit. SYN-RECEIVED is not yet synchronized:
-	 * RFC 793, "If the SYN is in the window it is an error, send a reset
-	 * ... enter the CLOSED state". Synchronized states, RFC 5961 §4: "If
-	 * the SYN bit is set, irrespective of the sequence number, TCP MUST
-	 * send an ACK (also referred to as challenge ACK) to the remote peer".
+	 * fourth, check the SYN bit. A listener's child in SYN-RECEIVED is
+	 * not yet synchronized: RFC 793, "If the SYN is in the window it is
+	 * an error, send a reset ... enter the CLOSED state" (Linux's
+	 * tcp_check_req() does so). Everywhere else, an active open's
+	 * SYN-RECEIVED included, RFC 9293 follows RFC 5961 §4: "If the SYN
+	 * bit is set, irrespective of the sequence number, TCP MUST send an
+	 * ACK (also referred to as challenge ACK) to the remote peer".
 	 */
 	if (seg->flags & TOYTCP_SYN) {
-		if (tcb->state != TOYTCP_SYN_RECV) {
+		if (!toytcp_fsm_embryonic(tcb)) {
 			toytcp_reply_challenge(tcb, v);
 			return;
 		}
@@ -611,7 +750,12 @@ void toytcp_fsm_segment(struct toytcp_tcb *tcb, const struct toytcp_seg *seg,
 	/* fifth, check the ACK field: "if the ACK bit is off drop the segment" */
 	if (!(seg->flags & TOYTCP_ACK) || !toytcp_fsm_ack(tcb, seg, v))
 		return;
-	/* sixth, the URG bit: not used. seventh, the segment text. */
+	/* sixth, the URG bit: not used. */
+	if (toytcp_fsm_fin_rcvd(in)) {
+		toytcp_fsm_after_fin(in, tcb, seg, v);
+		return;
+	}
+	/* seventh, the segment text */
 	if (!toytcp_fsm_text(tcb, seg, v))
 		goto ack;
 	/* eighth, check the FIN bit, for a FIN in order */
@@ -636,12 +780,14 @@ EXPORT_SYMBOL_IF_KUNIT(toytcp_fsm_segment);
  * toytcp_fsm_open() - the active OPEN call
  * @tcb: a fresh connection's variables
  * @iss: its initial sequence number
+ * @adv_mss: the MSS option to send (see &struct toytcp_tcb)
  * @v: the verdict: the SYN to send
  *
  * RFC 793 p.54: "A SYN segment of the form <SEQ=ISS><CTL=SYN> is sent. Set
  * SND.UNA to ISS, SND.NXT to ISS+1, enter SYN-SENT state".
  */
-void toytcp_fsm_open(struct toytcp_tcb *tcb, u32 iss, struct toytcp_verdict *v)
+void toytcp_fsm_open(struct toytcp_tcb *tcb, u32 iss, u16 adv_mss,
+		     struct toytcp_verdict *v)
 {
 	memset(v, 0, sizeof(*v));
 	memset(tcb, 0, sizeof(*tcb));
@@ -650,6 +796,8 @@ void toytcp_fsm_open(struct toytcp_tcb *tcb, u32 iss, struct toytcp_verdict *v)
 	tcb->snd_una = iss;
 	tcb->snd_nxt = iss + 1;
 	tcb->rcv_wnd = TOYTCP_RCV_WND;
+	tcb->adv_mss = adv_mss;
+	tcb->mss = adv_mss;	/* until the peer's SYN says otherwise */
 	toytcp_reply(v, TOYTCP_SYN, iss, 0);
 }
 EXPORT_SYMBOL_IF_KUNIT(toytcp_fsm_open);
@@ -760,7 +908,8 @@ static bool toytcp_fsm_segmentize(struct toytcp_tcb *tcb, u32 mss, u32 room,
 		return false;
 	unsent = tcb->snd_queued - (tcb->snd_nxt - tcb->snd_una);
 	len = min3(unsent, mss, room);
-	fin = tcb->fin_queued && len == unsent;
+	/* The FIN takes a sequence number too: not into a closed window. */
+	fin = tcb->fin_queued && len == unsent && room > len;
 	if (!len && !fin)
 		return false;
 

@@ -15,6 +15,15 @@
 /* The window toytcp advertises: it takes in whatever arrives in order. */
 #define TOYTCP_RCV_WND		65535
 
+/*
+ * MSS. RFC 9293 MUST-15: "If an MSS Option is not received at connection
+ * setup, TCP implementations MUST assume a default send MSS of 536". A
+ * smaller option is raised to Linux's floor, TCP_MIN_SND_MSS, so that a
+ * peer cannot make us send one byte per segment.
+ */
+#define TOYTCP_MSS_DEFAULT	536
+#define TOYTCP_MSS_MIN		48
+
 /**
  * struct toytcp_tcb - the variables of RFC 793 §3.2 for one connection
  * @state: where the connection is
@@ -40,6 +49,10 @@
  * @dupacks: duplicate ACKs in a row (RFC 5681 §2)
  * @recovery: in loss recovery, and why, until @recover is acknowledged
  * @recover: SND.NXT when recovery began ("recover" of RFC 6582)
+ * @adv_mss: the MSS option we send: what our route's MTU lets one segment
+ *           carry, at most the `mss` parameter; also the most we send
+ * @mss: the send MSS (SMSS): the peer's MSS option (TOYTCP_MSS_DEFAULT
+ *       without one), at most @adv_mss; set when the peer's SYN arrives
  */
 struct toytcp_tcb {
 	enum toytcp_state state;
@@ -60,6 +73,8 @@ struct toytcp_tcb {
 	u8 dupacks;
 	u8 recovery;
 	u32 recover;
+	u16 adv_mss;
+	u16 mss;
 };
 
 /**
@@ -83,7 +98,8 @@ enum toytcp_timer_op {
 	TOYTCP_TIMER_KEEP,	/* leave it as it is */
 	TOYTCP_TIMER_RTX,	/* progress: restart the backoff */
 	TOYTCP_TIMER_TIME_WAIT,	/* (re)start the 2*MSL timer */
-	TOYTCP_TIMER_FIN_WAIT2,	/* start the FIN_WAIT2 timeout */
+	TOYTCP_TIMER_FIN_WAIT2,	/* (re)start the FIN_WAIT2 timeout */
+	TOYTCP_TIMER_ALIVE,	/* the peer answered a zero-window probe */
 };
 
 /* Loss recovery, as Linux's congestion states name it (tcb->recovery). */
@@ -104,6 +120,11 @@ enum toytcp_recovery {
  * @reset: the connection was reset (by the peer, or refused)
  * @challenge: @reply is a challenge ACK (RFC 5961): the caller sends it
  *             only within the connection's rate limit
+ * @oow: @reply answers an out-of-window segment without sequence space:
+ *       the caller sends it at most once per TOYTCP_OOW_INTERVAL_MS
+ * @reopen_iss: a new SYN in TIME_WAIT (toytcp_fsm_time_wait_syn()): if a
+ *              listener takes the port, end this connection and hand the
+ *              SYN to it with this ISS; 0 otherwise
  * @err: for user calls, the errno to return (0: done)
  */
 struct toytcp_verdict {
@@ -115,8 +136,13 @@ struct toytcp_verdict {
 	u32 data_acked;
 	bool reset;
 	bool challenge;
+	bool oow;
+	u32 reopen_iss;
 	int err;
 };
+
+/* Out-of-window ACKs: one per this many ms (Linux's tcp_invalid_ratelimit). */
+#define TOYTCP_OOW_INTERVAL_MS	500
 
 /**
  * struct toytcp_out - a segment the output engine decided to send
@@ -132,13 +158,14 @@ struct toytcp_out {
 
 /* Segment arrives (RFC 793 p.65-76). */
 void toytcp_fsm_no_conn(const struct toytcp_seg *seg, struct toytcp_verdict *v);
-bool toytcp_fsm_listen(const struct toytcp_seg *seg, u32 iss,
+bool toytcp_fsm_listen(const struct toytcp_seg *seg, u32 iss, u16 adv_mss,
 		       struct toytcp_tcb *child, struct toytcp_verdict *v);
 void toytcp_fsm_segment(struct toytcp_tcb *tcb, const struct toytcp_seg *seg,
 			struct toytcp_verdict *v);
 
 /* User calls (RFC 793 p.54-64). */
-void toytcp_fsm_open(struct toytcp_tcb *tcb, u32 iss, struct toytcp_verdict *v);
+void toytcp_fsm_open(struct toytcp_tcb *tcb, u32 iss, u16 adv_mss,
+		     struct toytcp_verdict *v);
 void toytcp_fsm_send(struct toytcp_tcb *tcb, u32 len, struct toytcp_verdict *v);
 void toytcp_fsm_close(struct toytcp_tcb *tcb, struct toytcp_verdict *v);
 void toytcp_fsm_abort(struct toytcp_tcb *tcb, struct toytcp_verdict *v);
@@ -157,6 +184,12 @@ bool toytcp_fsm_resend(const struct toytcp_tcb *tcb, u32 mss,
 static inline bool toytcp_fsm_outstanding(const struct toytcp_tcb *tcb)
 {
 	return tcb->snd_una != tcb->snd_nxt;
+}
+
+/* Data or a FIN waits to be sent or acknowledged. */
+static inline bool toytcp_fsm_has_unsent(const struct toytcp_tcb *tcb)
+{
+	return tcb->snd_queued || (tcb->fin_queued && !tcb->fin_sent);
 }
 
 #endif /* _TOYTCP_FSM_H */

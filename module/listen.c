@@ -67,6 +67,22 @@ drop:
 	return NULL;
 }
 
+/*
+ * The MSS option a child announces: what the route back to its peer
+ * allows. Without a route the SYN,ACK cannot leave anyway; the `mss`
+ * parameter then stands in.
+ */
+static u16 toytcp_listen_adv_mss(struct toytcp_net *tn,
+				 const struct toytcp_key *key)
+{
+	__be32 saddr = key->laddr;
+	u16 mss;
+
+	if (toytcp_output_route(tn->net, key->raddr, &saddr, &mss))
+		mss = READ_ONCE(toytcp_mss);
+	return mss;
+}
+
 /* A SYN within the backlog: a child in SYN_RECV sends its SYN,ACK. */
 static void toytcp_listen_syn_child(struct toytcp_net *tn, struct toytcp_conn *lst,
 				    const struct toytcp_key *key,
@@ -77,7 +93,8 @@ static void toytcp_listen_syn_child(struct toytcp_net *tn, struct toytcp_conn *l
 	struct toytcp_tcb tcb;
 	struct sk_buff_head q;
 
-	toytcp_fsm_listen(seg, toytcp_conn_isn(key), &tcb, &v);
+	toytcp_fsm_listen(seg, toytcp_conn_isn(key),
+			  toytcp_listen_adv_mss(tn, key), &tcb, &v);
 	child = toytcp_listen_child(tn, lst, key, &tcb);
 	if (!child) {
 		atomic_dec(&lst->qlen);
@@ -98,14 +115,15 @@ static void toytcp_listen_syn_cookie(struct toytcp_net *tn, struct toytcp_conn *
 				     const struct toytcp_seg *seg)
 {
 	u32 now = toytcp_cookie_clock();
-	u32 iss = toytcp_cookie_make(key, seg->seq, now);
+	u32 iss = toytcp_cookie_make(key, seg->seq, now, seg->mss);
 	struct toytcp_verdict v;
 	struct toytcp_tcb tcb;
 
 	/* Written once a tick, not once a SYN, in a flood. */
 	if (READ_ONCE(lst->cookie_tick) != now + 1)
 		WRITE_ONCE(lst->cookie_tick, now + 1);
-	toytcp_fsm_listen(seg, iss, &tcb, &v);
+	/* The SYN,ACK's MSS option is the route's (toytcp_output_answer()). */
+	toytcp_fsm_listen(seg, iss, 0, &tcb, &v);
 	TOYTCP_INC_STATS(tn, TOYTCP_MIB_SYNCOOKIESSENT);
 	toytcp_output_answer(tn, seg, &v.reply);
 }
@@ -161,12 +179,14 @@ static bool toytcp_listen_cookie_ack(struct toytcp_net *tn, struct toytcp_conn *
 	struct toytcp_verdict v;
 	struct toytcp_tcb tcb;
 
-	if (toytcp_cookie_check(key, syn.seq, seg->ack - 1, toytcp_cookie_clock())) {
+	if (toytcp_cookie_check(key, syn.seq, seg->ack - 1, toytcp_cookie_clock(),
+				&syn.mss)) {
 		TOYTCP_INC_STATS(tn, TOYTCP_MIB_SYNCOOKIESFAILED);
 		return false;
 	}
 	TOYTCP_INC_STATS(tn, TOYTCP_MIB_SYNCOOKIESRECV);
-	toytcp_fsm_listen(&syn, seg->ack - 1, &tcb, &v);
+	toytcp_fsm_listen(&syn, seg->ack - 1, toytcp_listen_adv_mss(tn, key),
+			  &tcb, &v);
 	child = toytcp_listen_child(tn, lst, key, &tcb);
 	if (!child)
 		return true;
@@ -207,7 +227,7 @@ bool toytcp_listen_input(struct toytcp_net *tn, struct toytcp_conn *lst,
 	    toytcp_listen_cookie_ack(tn, lst, key, skb, seg))
 		return true;
 	/* No child to make: a reset for an ACK, nothing for the rest. */
-	toytcp_fsm_listen(seg, 0, &tcb, &v);
+	toytcp_fsm_listen(seg, 0, 0, &tcb, &v);
 	toytcp_output_answer(tn, seg, &v.reply);
 	return true;
 }

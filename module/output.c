@@ -23,15 +23,57 @@
 #include "wire.h"
 
 /*
+ * What one segment may carry on @rt: its MTU less the IPv4 and toytcp
+ * headers (as Linux's advertised MSS), at most the `mss` parameter.
+ */
+static u16 toytcp_output_rt_mss(const struct rtable *rt)
+{
+	u32 mtu = dst_mtu(&rt->dst);
+	u32 mss = mtu > 40 + TOYTCP_MSS_MIN ? mtu - 40 : TOYTCP_MSS_MIN;
+
+	return min_t(u32, mss, READ_ONCE(toytcp_mss));
+}
+
+/**
+ * toytcp_output_route() - the route to @daddr: source address and MSS
+ * @net: the namespace
+ * @daddr: the peer's address
+ * @saddr: in: the local address, or 0 to let routing pick; out: the one
+ *         picked
+ * @mss: out: what one segment may carry on that route (the MSS option a
+ *       new connection announces)
+ *
+ * Return: 0, or the routing error (-ENETUNREACH, ...).
+ */
+int toytcp_output_route(struct net *net, __be32 daddr, __be32 *saddr, u16 *mss)
+{
+	struct flowi4 fl4 = {
+		.daddr = daddr,
+		.saddr = *saddr,
+		.flowi4_proto = TOYTCP_IPPROTO,
+	};
+	struct rtable *rt;
+
+	rt = ip_route_output_key(net, &fl4);
+	if (IS_ERR(rt))
+		return PTR_ERR(rt);
+	*saddr = fl4.saddr;
+	*mss = toytcp_output_rt_mss(rt);
+	ip_rt_put(rt);
+	return 0;
+}
+
+/*
  * One segment from @saddr:@sport to @daddr:@dport, ready for
  * ip_local_out(); or the routing error (-ENOBUFS when routing is out of
- * memory), or -ENOMEM.
+ * memory), or -ENOMEM. A SYN carries the MSS option (SPEC §1): @mss, or
+ * when that is 0 what the route allows.
  */
 static struct sk_buff *toytcp_output_build(struct net *net, __be32 saddr,
 					   __be32 daddr, __be16 sport,
 					   __be16 dport, u32 seq, u32 ack,
-					   u8 flags, u16 wnd, const void *data,
-					   u32 len)
+					   u8 flags, u16 wnd, u16 mss,
+					   const void *data, u32 len)
 {
 	struct flowi4 fl4 = {
 		.daddr = daddr,
@@ -43,20 +85,27 @@ static struct sk_buff *toytcp_output_build(struct net *net, __be32 saddr,
 	struct rtable *rt;
 	void *th;
 
+	unsigned int hlen;
+
 	rt = ip_route_output_key(net, &fl4);
 	if (IS_ERR(rt))
 		return ERR_CAST(rt);
-	skb = alloc_skb(MAX_HEADER + sizeof(*iph) + TOYTCP_HDR_LEN + len, GFP_ATOMIC);
+	if (!(flags & TOYTCP_SYN))
+		mss = 0;
+	else if (!mss)
+		mss = toytcp_output_rt_mss(rt);
+	hlen = toytcp_wire_hdr_len(mss);
+	skb = alloc_skb(MAX_HEADER + sizeof(*iph) + hlen + len, GFP_ATOMIC);
 	if (!skb) {
 		ip_rt_put(rt);
 		return ERR_PTR(-ENOMEM);
 	}
 	skb_reserve(skb, MAX_HEADER + sizeof(*iph));
-	th = skb_put(skb, TOYTCP_HDR_LEN + len);
+	th = skb_put(skb, hlen + len);
 	if (len)
-		memcpy(th + TOYTCP_HDR_LEN, data, len);
-	toytcp_wire_fill(th, TOYTCP_HDR_LEN + len, saddr, daddr, sport, dport,
-			 seq, ack, flags, wnd);
+		memcpy(th + hlen, data, len);
+	toytcp_wire_fill(th, hlen + len, saddr, daddr, sport, dport,
+			 seq, ack, flags, wnd, mss);
 	skb_reset_transport_header(skb);
 
 	iph = skb_push(skb, sizeof(*iph));
@@ -85,7 +134,7 @@ static int toytcp_output_queue(struct toytcp_conn *conn, u32 seq, u32 ack,
 
 	skb = toytcp_output_build(conn->tn->net, key->laddr, key->raddr,
 				  key->lport, key->rport, seq, ack, flags,
-				  conn->tcb.rcv_wnd, data, len);
+				  conn->tcb.rcv_wnd, conn->tcb.adv_mss, data, len);
 	if (IS_ERR(skb))
 		return PTR_ERR(skb);
 	__skb_queue_tail(q, skb);
@@ -134,10 +183,9 @@ void toytcp_output_queue_reply(struct toytcp_conn *conn,
  */
 void toytcp_output_queue_data(struct toytcp_conn *conn, struct sk_buff_head *q)
 {
-	u32 mss = READ_ONCE(toytcp_mss);
 	struct toytcp_out out;
 
-	while (toytcp_fsm_output(&conn->tcb, mss, &out))
+	while (toytcp_fsm_output(&conn->tcb, conn->tcb.mss, &out))
 		toytcp_output_queue_out(conn, &out, q);
 }
 
@@ -154,7 +202,7 @@ void toytcp_output_queue_resend(struct toytcp_conn *conn, struct sk_buff_head *q
 {
 	struct toytcp_out out;
 
-	if (!toytcp_fsm_resend(&conn->tcb, READ_ONCE(toytcp_mss), &out) ||
+	if (!toytcp_fsm_resend(&conn->tcb, conn->tcb.mss, &out) ||
 	    toytcp_output_queue_out(conn, &out, q))
 		return;
 	TOYTCP_INC_STATS(conn->tn, TOYTCP_MIB_RETRANSSEGS);
@@ -182,7 +230,7 @@ void toytcp_output_answer(struct toytcp_net *tn, const struct toytcp_seg *seg,
 		return;
 	skb = toytcp_output_build(tn->net, seg->daddr, seg->saddr, seg->dport,
 				  seg->sport, reply->seq, reply->ack,
-				  reply->flags, wnd, NULL, 0);
+				  reply->flags, wnd, 0, NULL, 0);
 	if (IS_ERR(skb))
 		return;
 	__skb_queue_head_init(&q);

@@ -4,6 +4,7 @@
 
 #include <linux/types.h>
 
+struct net;
 struct sk_buff;
 struct sk_buff_head;
 struct toytcp_conn;
@@ -12,6 +13,7 @@ struct toytcp_out;
 struct toytcp_reply;
 struct toytcp_seg;
 
+int toytcp_output_route(struct net *net, __be32 daddr, __be32 *saddr, u16 *mss);
 int toytcp_output_queue_out(struct toytcp_conn *conn,
 			     const struct toytcp_out *out, struct sk_buff_head *q);
 void toytcp_output_queue_reply(struct toytcp_conn *conn,

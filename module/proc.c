@@ -37,7 +37,9 @@ static struct proc_dir_entry *toytcp_proc_dir;
  * CRC-32 of those bytes, as zlib.crc32() computes it; timer: what the
  * timer is armed for and the milliseconds left ("rtx:850"), or "-"; app:
  * what toytcp, playing the application, does with received data ("echo"
- * sends it back, "-" drops it after counting).
+ * sends it back, "-" drops it after counting); mss: the send MSS, the
+ * most payload one segment carries (the peer's MSS option, 536 without
+ * one, at most what our route allows).
  *
  * The listing walks the table with an rhashtable walker kept in the open
  * file, so each read() goes on where the last one stopped: reading the
@@ -49,7 +51,7 @@ struct toytcp_conns_iter {
 };
 
 #define TOYTCP_CONNS_FMT \
-	"%-21s %-21s %-11s %10s %10s %10s %7s %7s %10s %10s %8s %-14s %s\n"
+	"%-21s %-21s %-11s %10s %10s %10s %7s %7s %10s %10s %8s %-14s %-4s %5s\n"
 
 /* The walker's current connection (again), skipping a resize's -EAGAIN. */
 static void *toytcp_conns_peek(struct toytcp_conns_iter *it)
@@ -99,14 +101,14 @@ static void toytcp_conns_show_conn(struct seq_file *seq, struct toytcp_conn *con
 	const struct toytcp_key *k = &conn->key;
 	const struct toytcp_tcb *tcb = &conn->tcb;
 	const char *app = conn->echo ? "echo" : "-";
-	char local[24], remote[24], num[8][24], timer[24];
+	char local[24], remote[24], num[9][24], timer[24];
 	s64 ms;
 
 	snprintf(local, sizeof(local), "%pI4:%u", &k->laddr, ntohs(k->lport));
 	snprintf(remote, sizeof(remote), "%pI4:%u", &k->raddr, ntohs(k->rport));
 	if (tcb->state == TOYTCP_LISTEN) {
 		seq_printf(seq, TOYTCP_CONNS_FMT, local, remote, "LISTEN",
-			   "-", "-", "-", "-", "-", "-", "-", "-", "-", app);
+			   "-", "-", "-", "-", "-", "-", "-", "-", "-", app, "-");
 		return;
 	}
 	snprintf(num[0], sizeof(num[0]), "%u", tcb->snd_una);
@@ -117,6 +119,7 @@ static void toytcp_conns_show_conn(struct seq_file *seq, struct toytcp_conn *con
 	snprintf(num[5], sizeof(num[5]), "%llu", conn->tx_bytes);
 	snprintf(num[6], sizeof(num[6]), "%llu", conn->rx_bytes);
 	snprintf(num[7], sizeof(num[7]), "%08x", conn->rx_crc);
+	snprintf(num[8], sizeof(num[8]), "%u", tcb->mss);
 	ms = toytcp_timer_remaining_ms(conn);
 	if (ms < 0)
 		strscpy(timer, "-", sizeof(timer));
@@ -124,7 +127,7 @@ static void toytcp_conns_show_conn(struct seq_file *seq, struct toytcp_conn *con
 		snprintf(timer, sizeof(timer), "%s:%lld", toytcp_timer_name(conn), ms);
 	seq_printf(seq, TOYTCP_CONNS_FMT, local, remote,
 		   toytcp_state_name(tcb->state), num[0], num[1], num[2], num[3],
-		   num[4], num[5], num[6], num[7], timer, app);
+		   num[4], num[5], num[6], num[7], timer, app, num[8]);
 }
 
 static int toytcp_conns_show(struct seq_file *seq, void *v)
@@ -134,7 +137,7 @@ static int toytcp_conns_show(struct seq_file *seq, void *v)
 	if (v == SEQ_START_TOKEN) {
 		seq_printf(seq, TOYTCP_CONNS_FMT, "local", "remote", "state",
 			   "snd_una", "snd_nxt", "rcv_nxt", "snd_wnd", "sendq",
-			   "tx_bytes", "rx_bytes", "rx_crc32", "timer", "app");
+			   "tx_bytes", "rx_bytes", "rx_crc32", "timer", "app", "mss");
 		return 0;
 	}
 	spin_lock_bh(&conn->lock);

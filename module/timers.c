@@ -145,7 +145,7 @@ static void toytcp_timer_rtx_expired(struct toytcp_conn *conn,
 		toytcp_conn_set_state(conn, TOYTCP_CLOSED);
 		return;
 	}
-	if (!toytcp_fsm_retransmit(&conn->tcb, READ_ONCE(toytcp_mss), &out))
+	if (!toytcp_fsm_retransmit(&conn->tcb, conn->tcb.mss, &out))
 		return;
 	err = toytcp_output_queue_out(conn, &out, q);
 	if (err == -ENOMEM || err == -ENOBUFS) {

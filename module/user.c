@@ -51,20 +51,6 @@ int toytcp_user_listen(struct toytcp_net *tn, __be16 port, bool echo)
 	return ret;
 }
 
-/* The local address a packet to @daddr leaves from. */
-static int toytcp_user_source(struct toytcp_net *tn, __be32 daddr, __be32 *saddr)
-{
-	struct flowi4 fl4 = { .daddr = daddr, .flowi4_proto = TOYTCP_IPPROTO };
-	struct rtable *rt;
-
-	rt = ip_route_output_key(tn->net, &fl4);
-	if (IS_ERR(rt))
-		return PTR_ERR(rt);
-	*saddr = fl4.saddr;
-	ip_rt_put(rt);
-	return 0;
-}
-
 /* Insert @conn under its port, or under a free ephemeral one when it is 0. */
 static int toytcp_user_bind(struct toytcp_net *tn, struct toytcp_conn *conn)
 {
@@ -91,7 +77,8 @@ static int toytcp_user_bind(struct toytcp_net *tn, struct toytcp_conn *conn)
  * @dport: the peer's port
  * @sport: the local port, or 0 for an ephemeral one
  *
- * The local address is the one routing picks for @daddr.
+ * The local address is the one routing picks for @daddr; the MSS option
+ * the SYN carries is what that route's MTU allows.
  *
  * Return: 0, -EADDRINUSE when the 4-tuple is in use, a routing error such
  * as -ENETUNREACH, -ENOBUFS past max_conns, or -ENOMEM.
@@ -103,9 +90,10 @@ int toytcp_user_connect(struct toytcp_net *tn, __be32 daddr, __be16 dport,
 	struct toytcp_conn *conn;
 	struct toytcp_verdict v;
 	struct sk_buff_head q;
+	u16 mss;
 	int ret;
 
-	ret = toytcp_user_source(tn, daddr, &key.laddr);
+	ret = toytcp_output_route(tn->net, daddr, &key.laddr, &mss);
 	if (ret)
 		return ret;
 	conn = toytcp_conn_alloc(tn, &key, GFP_KERNEL);
@@ -125,7 +113,7 @@ int toytcp_user_connect(struct toytcp_net *tn, __be32 daddr, __be16 dport,
 		spin_unlock_bh(&conn->lock);
 		return ret;
 	}
-	toytcp_fsm_open(&conn->tcb, toytcp_conn_isn(&conn->key), &v);
+	toytcp_fsm_open(&conn->tcb, toytcp_conn_isn(&conn->key), mss, &v);
 	conn->tcb.state = TOYTCP_CLOSED;
 	TOYTCP_INC_STATS(tn, TOYTCP_MIB_ACTIVEOPENS);
 	toytcp_conn_set_state(conn, TOYTCP_SYN_SENT);

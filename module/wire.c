@@ -23,6 +23,42 @@ static __sum16 toytcp_wire_csum(__be32 saddr, __be32 daddr, unsigned int len,
 	return csum_tcpudp_magic(saddr, daddr, len, TOYTCP_IPPROTO, sum);
 }
 
+/*
+ * The option list (RFC 9293 §3.1): kind 0 ends it, kind 1 is one byte of
+ * padding, every other kind has a length byte that counts kind and length.
+ * Only MSS (kind 2, length 4) is read, and only on a SYN (MUST-65: "TCP
+ * implementations MUST be prepared to handle an illegal option length");
+ * every other kind is skipped by its length (MUST-64), and a length that
+ * is too short or runs past the header ends the list, as Linux's
+ * tcp_parse_options() does.
+ */
+static u16 toytcp_wire_options(const u8 *opt, unsigned int len)
+{
+	u16 mss = 0;
+
+	while (len) {
+		u8 kind = opt[0], olen;
+
+		if (kind == TOYTCP_OPT_EOL)
+			break;
+		if (kind == TOYTCP_OPT_NOP) {
+			opt++;
+			len--;
+			continue;
+		}
+		if (len < 2)
+			break;
+		olen = opt[1];
+		if (olen < 2 || olen > len)
+			break;
+		if (kind == TOYTCP_OPT_MSS && olen == TOYTCP_OPT_MSS_LEN)
+			mss = get_unaligned_be16(opt + 2);
+		opt += olen;
+		len -= olen;
+	}
+	return mss;
+}
+
 /* Decode a header whose length and checksum have been checked. */
 static void toytcp_wire_decode(const struct toytcp_hdr *th, unsigned int len,
 			       __be32 saddr, __be32 daddr, struct toytcp_seg *seg)
@@ -37,6 +73,10 @@ static void toytcp_wire_decode(const struct toytcp_hdr *th, unsigned int len,
 	seg->flags = th->flags;
 	seg->doff = (th->doff_res >> 4) * 4;
 	seg->len = len - seg->doff;
+	seg->mss = 0;
+	if (seg->flags & TOYTCP_SYN)
+		seg->mss = toytcp_wire_options((const u8 *)(th + 1),
+					       seg->doff - TOYTCP_HDR_LEN);
 }
 
 /* The length checks of SPEC §1, before anything else is read. */
@@ -61,7 +101,8 @@ static enum toytcp_wire_err toytcp_wire_check_len(const struct toytcp_hdr *th,
  * @daddr: IP destination address, for the pseudo-header
  * @seg: the decoded segment, on success
  *
- * Options (data offset > 5) are skipped: @seg->doff points past them.
+ * Options (data offset > 5) are parsed for MSS on a SYN, and skipped:
+ * @seg->doff points past them.
  *
  * Return: TOYTCP_WIRE_OK or why the segment must be dropped.
  */
@@ -117,7 +158,7 @@ enum toytcp_wire_err toytcp_wire_parse(struct sk_buff *skb, struct toytcp_seg *s
 
 /**
  * toytcp_wire_fill() - write a header and checksum in front of a payload
- * @buf: TOYTCP_HDR_LEN bytes of header room followed by the payload
+ * @buf: toytcp_wire_hdr_len(@mss) bytes of header room, then the payload
  * @len: header plus payload, in bytes
  * @saddr: IP source address
  * @daddr: IP destination address
@@ -127,24 +168,34 @@ enum toytcp_wire_err toytcp_wire_parse(struct sk_buff *skb, struct toytcp_seg *s
  * @ack: acknowledgment number (sent as 0 without TOYTCP_ACK)
  * @flags: control bits
  * @wnd: window to advertise
+ * @mss: the MSS option to carry; 0 for none
  *
- * toytcp sends no options: the data offset is always 5.
+ * SPEC §1: a SYN or SYN,ACK carries exactly one option, MSS (data offset
+ * 6); every other segment none (data offset 5). The caller passes @mss
+ * only for those.
  */
 void toytcp_wire_fill(void *buf, unsigned int len, __be32 saddr, __be32 daddr,
 		      __be16 sport, __be16 dport, u32 seq, u32 ack, u8 flags,
-		      u16 wnd)
+		      u16 wnd, u16 mss)
 {
 	struct toytcp_hdr *th = buf;
+	unsigned int hlen = toytcp_wire_hdr_len(mss);
+	u8 *opt = (u8 *)(th + 1);
 
 	th->source = sport;
 	th->dest = dport;
 	th->seq = htonl(seq);
 	th->ack_seq = htonl(flags & TOYTCP_ACK ? ack : 0);
-	th->doff_res = (TOYTCP_HDR_LEN / 4) << 4;
+	th->doff_res = (hlen / 4) << 4;
 	th->flags = flags;
 	th->window = htons(wnd);
 	th->check = 0;
 	th->urg_ptr = 0;
+	if (mss) {
+		opt[0] = TOYTCP_OPT_MSS;
+		opt[1] = TOYTCP_OPT_MSS_LEN;
+		put_unaligned_be16(mss, opt + 2);
+	}
 	th->check = toytcp_wire_csum(saddr, daddr, len, csum_partial(buf, len, 0));
 }
 EXPORT_SYMBOL_IF_KUNIT(toytcp_wire_fill);

@@ -44,6 +44,18 @@ struct toytcp_hdr {
 
 #define TOYTCP_HDR_LEN		20
 
+/* Options (RFC 9293 §3.1): the only one toytcp sends is MSS, on a SYN. */
+#define TOYTCP_OPT_EOL		0
+#define TOYTCP_OPT_NOP		1
+#define TOYTCP_OPT_MSS		2
+#define TOYTCP_OPT_MSS_LEN	4
+
+/* The header's length with the MSS option @mss, or none when it is 0. */
+static inline unsigned int toytcp_wire_hdr_len(u16 mss)
+{
+	return TOYTCP_HDR_LEN + (mss ? TOYTCP_OPT_MSS_LEN : 0);
+}
+
 /**
  * struct toytcp_seg - a received segment, checked and in host byte order
  * @saddr: source address (network order)
@@ -56,6 +68,7 @@ struct toytcp_hdr {
  * @flags: control bits
  * @doff: where the payload starts, in bytes from the header
  * @len: payload bytes (SEG.LEN less SYN and FIN)
+ * @mss: a SYN's MSS option; 0 when it has none
  */
 struct toytcp_seg {
 	__be32 saddr;
@@ -68,6 +81,7 @@ struct toytcp_seg {
 	u8 flags;
 	u16 doff;
 	u32 len;
+	u16 mss;
 };
 
 /* SEG.LEN of RFC 793: payload plus one for each of SYN and FIN. */
@@ -89,7 +103,7 @@ enum toytcp_wire_err toytcp_wire_check(const void *buf, unsigned int len,
 				       struct toytcp_seg *seg);
 void toytcp_wire_fill(void *buf, unsigned int len, __be32 saddr, __be32 daddr,
 		      __be16 sport, __be16 dport, u32 seq, u32 ack, u8 flags,
-		      u16 wnd);
+		      u16 wnd, u16 mss);
 
 struct sk_buff;
 enum toytcp_wire_err toytcp_wire_parse(struct sk_buff *skb, struct toytcp_seg *seg);

@@ -12,23 +12,31 @@ A script is one step per line; `#` starts a comment.
 
     ports PEER MODULE       the 4-tuple's ports (default 40001 7)
     ctl COMMAND...          write COMMAND to /proc/toytcp/ctl in MODNS
+    send N                  ctl send N bytes ("y"s) on the 4-tuple
     state STATE             the connection's state in MODNS's conns
                             ("gone": not listed)
     timer NAME MIN MAX      its timer is NAME with MIN..MAX ms left
+    field COLUMN VALUE      a column of its conns line is VALUE (MIN..MAX
+                            for a number in a range)
+    modsh COMMAND...        run a shell command in MODNS
     stat NAME VALUE         a counter of MODNS's /proc/toytcp/stats
     sleep SECONDS
-    < FLAGS [seq=E] [ack=E] [win=N] [len=N] [csum=bad] [count=N]
-                            inject a segment from the peer; len=N adds N
-                            bytes of payload; count=N sends it N times
-    > FLAGS [seq=E] [ack=E] [len=N]
+    < FLAGS [seq=E] [ack=E] [win=N] [len=N] [mss=N] [opts=HEX] [csum=bad]
+            [count=N]       inject a segment from the peer; len=N adds N
+                            bytes of payload; mss=N the MSS option; opts=HEX
+                            raw option bytes (padded to a word); count=N
+                            sends it N times
+    > FLAGS [seq=E] [ack=E] [len=N] [win=N] [mss=N]
                             expect the module's next segment within 3 s;
                             fields left out are not checked
     > none [SECONDS]        expect no segment for SECONDS (default 1)
 
 FLAGS are letters of "FSRPAUEC" (FIN SYN RST PSH ACK URG ECE CWR), or "."
 for none. E is a number, a variable $name, or $name+N / $name-N; a field
-with an unbound variable binds it to the value seen. Exit status 0 when
-every step held; otherwise the failing line and what was seen.
+with an unbound variable binds it to the value seen. Every segment the
+module sends is also held to SPEC §1: a SYN carries exactly one option,
+MSS (data offset 6), anything else none (data offset 5). Exit status 0
+when every step held; otherwise the failing line and what was seen.
 """
 import argparse
 import os
@@ -96,9 +104,14 @@ class Peer:
         f = self.fields(words[1:])
         flags = "" if words[0] == "." else words[0]
         data = b"x" * int(f.get("len", 0))
+        opts = bytes.fromhex(f.get("opts", ""))
+        if "mss" in f:
+            opts += seg.mss_option(int(f["mss"]))
+        opts += b"\0" * (-len(opts) % 4)
         s = seg.build(self.me, self.mod, self.pport, self.mport,
                       self.value(f.get("seq", "0")), self.value(f.get("ack", "0")),
                       flags, data, window=int(f.get("win", 65535)),
+                      doff=5 + len(opts) // 4, options=opts,
                       bad_csum=f.get("csum") == "bad")
         for _ in range(int(f.get("count", 1))):
             self.sock.sendto(s, (self.mod, 0))
@@ -118,7 +131,21 @@ class Peer:
 
     @staticmethod
     def show(p):
-        return "%s seq=%d ack=%d len=%d" % (p["flags"], p["seq"], p["ack"], len(p["data"]))
+        return "%s seq=%d ack=%d len=%d win=%d%s" % (
+            p["flags"], p["seq"], p["ack"], len(p["data"]), p["win"],
+            " mss=%d" % p["mss"] if p["mss"] is not None else "")
+
+    @classmethod
+    def check_options(cls, p):
+        """SPEC §1: SYN and SYN,ACK carry exactly MSS; all else nothing."""
+        if "S" in p["flags"]:
+            ok = p["doff"] == 6 and [k for k, _ in p["options"]] == [2] \
+                and p["mss"] is not None
+        else:
+            ok = p["doff"] == 5
+        if not ok:
+            raise Fail("options break SPEC §1: doff=%d options=%r in %s" % (
+                p["doff"], p["options"], cls.show(p)))
 
     def expect(self, words):
         if words[0] == "none":
@@ -133,6 +160,7 @@ class Peer:
         flags = "" if words[0] == "." else words[0]
         if sorted(p["flags"].replace(".", "")) != sorted(flags.upper()):
             raise Fail("expected flags %s, got %s" % (words[0], self.show(p)))
+        self.check_options(p)
         f = self.fields(words[1:])
         for k in ("seq", "ack"):
             if k in f and self.value(f[k], p[k]) != p[k]:
@@ -140,17 +168,21 @@ class Peer:
                     k, f[k], self.value(f[k]), self.show(p)))
         if "len" in f and int(f["len"]) != len(p["data"]):
             raise Fail("expected len=%s, got %s" % (f["len"], self.show(p)))
+        for k in ("win", "mss"):
+            if k in f and int(f[k]) != p[k]:
+                raise Fail("expected %s=%s, got %s" % (k, f[k], self.show(p)))
         print("    got " + self.show(p), flush=True)
 
     def step(self, words):
         op = words[0]
         if op == "ports":
             self.pport, self.mport = int(words[1]), int(words[2])
-        elif op == "ctl":
-            cmd = " ".join(words[1:])
+        elif op in ("ctl", "send"):
+            cmd = " ".join(words[1:]) if op == "ctl" else "send %s:%d %s:%d %s" % (
+                self.mod, self.mport, self.me, self.pport, "y" * int(words[1]))
             r = self.modsh("sh", "-c", 'printf "%s\\n" "$1" >/proc/toytcp/ctl', "ctl", cmd)
             if r.returncode:
-                raise Fail("ctl %r failed: %s" % (cmd, r.stderr.strip()))
+                raise Fail("ctl %r failed: %s" % (cmd[:60], r.stderr.strip()))
         elif op == "state":
             line = self.conn_line()
             got = line["state"] if line else "gone"
@@ -163,6 +195,20 @@ class Peer:
             if name != words[1] or not int(words[2]) <= int(ms or -1) <= int(words[3]):
                 raise Fail("expected timer %s with %s..%s ms, got %s" % (
                     words[1], words[2], words[3], timer))
+        elif op == "field":
+            line = self.conn_line()
+            got = line.get(words[1], "?") if line else "gone"
+            lo, sep, hi = words[2].partition("..")
+            if sep:
+                ok = got.lstrip("-").isdigit() and int(lo) <= int(got) <= int(hi)
+            else:
+                ok = got == words[2]
+            if not ok:
+                raise Fail("expected %s %s, got %s" % (words[1], words[2], got))
+        elif op == "modsh":
+            r = self.modsh("sh", "-c", " ".join(words[1:]))
+            if r.returncode:
+                raise Fail("%r failed: %s" % (" ".join(words[1:]), r.stderr.strip()))
         elif op == "stat":
             text = self.modsh("cat", "/proc/toytcp/stats").stdout
             got = dict(l.split() for l in text.splitlines()).get(words[1])

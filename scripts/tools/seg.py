@@ -57,6 +57,29 @@ def build(src, dst, sport, dport, seq=0, ack=0, flags="", data=b"",
     return seg[:16] + struct.pack("!H", c) + seg[18:]
 
 
+def mss_option(mss):
+    """The MSS option (kind 2, length 4) as bytes."""
+    return struct.pack("!BBH", 2, 4, mss)
+
+
+def parse_options(raw):
+    """The option list as [(kind, bytes)], EOL and NOP left out."""
+    out, i = [], 0
+    while i < len(raw):
+        kind = raw[i]
+        if kind == 0:
+            break
+        if kind == 1:
+            i += 1
+            continue
+        if i + 1 >= len(raw) or raw[i + 1] < 2 or i + raw[i + 1] > len(raw):
+            out.append((kind, None))  # malformed
+            break
+        out.append((kind, raw[i + 2:i + raw[i + 1]]))
+        i += raw[i + 1]
+    return out
+
+
 def parse(seg):
     """Decode a segment into a dict; raises ValueError when it is too short."""
     if len(seg) < 20:
@@ -64,9 +87,11 @@ def parse(seg):
     sport, dport, seq, ack, off, flags, win, ck, urg = \
         struct.unpack("!HHIIBBHHH", seg[:20])
     doff = off >> 4
+    opts = parse_options(seg[20:doff * 4])
+    mss = [struct.unpack("!H", v)[0] for k, v in opts if k == 2 and v and len(v) == 2]
     return dict(sport=sport, dport=dport, seq=seq, ack=ack, doff=doff,
-                flags=flag_text(flags), win=win, csum=ck,
-                data=seg[doff * 4:])
+                flags=flag_text(flags), win=win, csum=ck, options=opts,
+                mss=mss[0] if mss else None, data=seg[doff * 4:])
 
 
 def sock():
@@ -93,9 +118,10 @@ def cmd_recv(a):
             continue
         ihl = (pkt[0] & 0xF) * 4
         p = parse(pkt[ihl:])
-        print("%s:%d > %s:%d %s seq=%d ack=%d len=%d" % (
+        print("%s:%d > %s:%d %s seq=%d ack=%d len=%d%s" % (
             src, p["sport"], socket.inet_ntoa(pkt[16:20]), p["dport"],
-            p["flags"], p["seq"], p["ack"], len(p["data"])), flush=True)
+            p["flags"], p["seq"], p["ack"], len(p["data"]),
+            " mss=%d" % p["mss"] if p["mss"] is not None else ""), flush=True)
         got += 1
     return 0 if got >= a.count else 1
 
