@@ -178,26 +178,32 @@ static const struct grid_case grid[] = {
 	C(FIN_WAIT2, FINACK,	TIME_WAIT, A, 1002, 5002, TW),
 	C(FIN_WAIT2, RST,	CLOSED, 0, 0, 0, K),
 	C(FIN_WAIT2, RSTACK,	CLOSED, 0, 0, 0, K),
-	CD(FIN_WAIT2, DATA,	FIN_WAIT2, A, 1002, 5101, K),
+	CD(FIN_WAIT2, DATA,	FIN_WAIT2, A, 1002, 5101, F2),	/* restarts */
 	CD(FIN_WAIT2, DATAFIN,	TIME_WAIT, A, 1002, 5102, TW),
 	C(FIN_WAIT2, BADACK,	FIN_WAIT2, A, 1002, 5001, K),
 	C(FIN_WAIT2, OOW,	FIN_WAIT2, A, 1002, 5001, K),
 	C(FIN_WAIT2, FIN_OLDACK, TIME_WAIT, A, 1002, 5002, TW),
 	C(FIN_WAIT2, FIN_RETX,	FIN_WAIT2, A, 1002, 5001, K),
 	C(FIN_WAIT2, RST_INWIN, FIN_WAIT2, A, 1002, 5001, K),
-	/* CLOSE_WAIT: text after the peer's FIN is not taken. */
+	/*
+	 * CLOSE_WAIT, CLOSING, LAST_ACK: text and a FIN after the peer's FIN
+	 * are ignored, unanswered (RFC 9293 step 7, "This should not occur
+	 * ... Ignore the segment text"; Linux's tcp_rcv_state_process()).
+	 * RCV.NXT never moves past the peer's FIN: that "phantom FIN", once
+	 * acknowledged here, left LAST_ACK unable to complete.
+	 */
 	C(CLOSE_WAIT, SYN,	CLOSE_WAIT, A, 1001, 5002, K),	/* challenge */
 	C(CLOSE_WAIT, SYNACK,	CLOSE_WAIT, A, 1001, 5002, K),	/* challenge */
 	C(CLOSE_WAIT, ACK,	CLOSE_WAIT, 0, 0, 0, K),
 	C(CLOSE_WAIT, FIN,	CLOSE_WAIT, 0, 0, 0, K),
-	C(CLOSE_WAIT, FINACK,	CLOSE_WAIT, A, 1001, 5003, K),
+	C(CLOSE_WAIT, FINACK,	CLOSE_WAIT, 0, 0, 0, K),	/* no phantom FIN */
 	C(CLOSE_WAIT, RST,	CLOSED, 0, 0, 0, K),
 	C(CLOSE_WAIT, RSTACK,	CLOSED, 0, 0, 0, K),
-	C(CLOSE_WAIT, DATA,	CLOSE_WAIT, A, 1001, 5002, K),
-	C(CLOSE_WAIT, DATAFIN,	CLOSE_WAIT, A, 1001, 5002, K),
+	C(CLOSE_WAIT, DATA,	CLOSE_WAIT, 0, 0, 0, K),
+	C(CLOSE_WAIT, DATAFIN,	CLOSE_WAIT, 0, 0, 0, K),
 	C(CLOSE_WAIT, BADACK,	CLOSE_WAIT, A, 1001, 5002, K),
 	C(CLOSE_WAIT, OOW,	CLOSE_WAIT, A, 1001, 5002, K),
-	C(CLOSE_WAIT, FIN_OLDACK, CLOSE_WAIT, A, 1001, 5003, K),
+	C(CLOSE_WAIT, FIN_OLDACK, CLOSE_WAIT, 0, 0, 0, K),
 	C(CLOSE_WAIT, FIN_RETX,	CLOSE_WAIT, A, 1001, 5002, K),
 	C(CLOSE_WAIT, RST_INWIN, CLOSE_WAIT, A, 1001, 5002, K),
 	/* CLOSING: an ACK of our FIN leads to TIME_WAIT. */
@@ -205,14 +211,14 @@ static const struct grid_case grid[] = {
 	C(CLOSING, SYNACK,	CLOSING, A, 1002, 5002, K),	/* challenge */
 	C(CLOSING, ACK,		TIME_WAIT, 0, 0, 0, TW),
 	C(CLOSING, FIN,		CLOSING, 0, 0, 0, K),
-	C(CLOSING, FINACK,	TIME_WAIT, A, 1002, 5003, TW),
+	C(CLOSING, FINACK,	TIME_WAIT, 0, 0, 0, TW),
 	C(CLOSING, RST,		CLOSED, 0, 0, 0, K),
 	C(CLOSING, RSTACK,	CLOSED, 0, 0, 0, K),
-	C(CLOSING, DATA,	TIME_WAIT, A, 1002, 5002, TW),
-	C(CLOSING, DATAFIN,	TIME_WAIT, A, 1002, 5002, TW),
+	C(CLOSING, DATA,	TIME_WAIT, 0, 0, 0, TW),
+	C(CLOSING, DATAFIN,	TIME_WAIT, 0, 0, 0, TW),
 	C(CLOSING, BADACK,	CLOSING, A, 1002, 5002, K),
 	C(CLOSING, OOW,		CLOSING, A, 1002, 5002, K),
-	C(CLOSING, FIN_OLDACK,	CLOSING, A, 1002, 5003, K),
+	C(CLOSING, FIN_OLDACK,	CLOSING, 0, 0, 0, K),
 	C(CLOSING, FIN_RETX,	CLOSING, A, 1002, 5002, K),
 	C(CLOSING, RST_INWIN, CLOSING, A, 1002, 5002, K),
 	/* LAST_ACK: an ACK of our FIN deletes the connection. */
@@ -227,22 +233,26 @@ static const struct grid_case grid[] = {
 	C(LAST_ACK, DATAFIN,	CLOSED, 0, 0, 0, X),
 	C(LAST_ACK, BADACK,	LAST_ACK, A, 1002, 5002, K),
 	C(LAST_ACK, OOW,	LAST_ACK, A, 1002, 5002, K),
-	C(LAST_ACK, FIN_OLDACK,	LAST_ACK, A, 1002, 5003, K),
+	C(LAST_ACK, FIN_OLDACK,	LAST_ACK, 0, 0, 0, K),
 	C(LAST_ACK, FIN_RETX,	LAST_ACK, A, 1002, 5002, K),
 	C(LAST_ACK, RST_INWIN, LAST_ACK, A, 1002, 5002, K),
-	/* TIME_WAIT: a retransmitted FIN is ACKed again, the 2MSL restarts. */
+	/*
+	 * TIME_WAIT: "The only thing that can arrive in this state is a
+	 * retransmission of the remote FIN. Acknowledge it, and restart the
+	 * 2 MSL timeout." Any FIN gets ACK=RCV.NXT, not one past it.
+	 */
 	C(TIME_WAIT, SYN,	TIME_WAIT, A, 1002, 5002, K),	/* challenge */
 	C(TIME_WAIT, SYNACK,	TIME_WAIT, A, 1002, 5002, K),	/* challenge */
 	C(TIME_WAIT, ACK,	TIME_WAIT, 0, 0, 0, K),
 	C(TIME_WAIT, FIN,	TIME_WAIT, 0, 0, 0, K),
-	C(TIME_WAIT, FINACK,	TIME_WAIT, A, 1002, 5003, TW),
+	C(TIME_WAIT, FINACK,	TIME_WAIT, A, 1002, 5002, TW),
 	C(TIME_WAIT, RST,	TIME_WAIT, 0, 0, 0, K),	/* RFC 1337 */
 	C(TIME_WAIT, RSTACK,	TIME_WAIT, 0, 0, 0, K),
 	C(TIME_WAIT, DATA,	TIME_WAIT, A, 1002, 5002, K),
-	C(TIME_WAIT, DATAFIN,	TIME_WAIT, A, 1002, 5002, K),
+	C(TIME_WAIT, DATAFIN,	TIME_WAIT, A, 1002, 5002, TW),
 	C(TIME_WAIT, BADACK,	TIME_WAIT, A, 1002, 5002, K),
 	C(TIME_WAIT, OOW,	TIME_WAIT, A, 1002, 5002, K),
-	C(TIME_WAIT, FIN_OLDACK, TIME_WAIT, A, 1002, 5003, TW),
+	C(TIME_WAIT, FIN_OLDACK, TIME_WAIT, A, 1002, 5002, TW),
 	C(TIME_WAIT, FIN_RETX,	TIME_WAIT, A, 1002, 5002, TW),
 	C(TIME_WAIT, RST_INWIN, TIME_WAIT, 0, 0, 0, K),
 };
@@ -345,6 +355,12 @@ static bool expect_challenge(const struct grid_case *c)
 		c->ev == EV_BADACK);
 }
 
+/* An out-of-window bare segment's ACK: rate-limited by the caller. */
+static bool expect_oow(const struct grid_case *c)
+{
+	return c->state > TOYTCP_SYN_SENT && c->ev == EV_OOW && c->flags == A;
+}
+
 static void grid_desc(const struct grid_case *c, char *desc)
 {
 	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "%s + %s", toytcp_state_name(c->state),
@@ -388,6 +404,8 @@ static void toytcp_fsm_grid_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, v.data_len, c->data ? 100U : 0U);
 	KUNIT_EXPECT_EQ(test, v.reset, expect_reset(c));
 	KUNIT_EXPECT_EQ(test, v.challenge, expect_challenge(c));
+	KUNIT_EXPECT_EQ(test, v.oow, expect_oow(c));
+	KUNIT_EXPECT_EQ(test, v.reopen_iss, 0U);
 }
 
 /* The grid has every state x every event, exactly once. */
@@ -858,6 +876,229 @@ static void toytcp_fsm_user_calls_test(struct kunit *test)
 	}
 }
 
+/*
+ * RFC 9293 §3.6.1, as Linux: a SYN above RCV.NXT in TIME_WAIT may reopen
+ * the connection through a listener, with ISS = SND.NXT + 65535 + 2; at or
+ * below RCV.NXT (an old duplicate), or with ACK, it is only challenged.
+ */
+static void toytcp_fsm_time_wait_syn_test(struct kunit *test)
+{
+	struct toytcp_seg seg = { .flags = S, .seq = 9000, .wnd = 65535 };
+	struct toytcp_verdict v;
+	struct toytcp_tcb tcb;
+
+	fixture(TOYTCP_TIME_WAIT, &tcb);
+	toytcp_fsm_segment(&tcb, &seg, &v);
+	KUNIT_EXPECT_EQ(test, v.reopen_iss, 1002U + 65535 + 2);
+	KUNIT_EXPECT_EQ(test, tcb.state, TOYTCP_TIME_WAIT);
+	KUNIT_EXPECT_TRUE(test, v.challenge);	/* if no listener takes it */
+	KUNIT_EXPECT_EQ(test, v.reply.ack, 5002U);
+
+	seg.seq = 5002;				/* not above RCV.NXT: old */
+	toytcp_fsm_segment(&tcb, &seg, &v);
+	KUNIT_EXPECT_EQ(test, v.reopen_iss, 0U);
+	KUNIT_EXPECT_TRUE(test, v.challenge);
+	seg.seq = 9000;
+	seg.flags = S | A;
+	toytcp_fsm_segment(&tcb, &seg, &v);
+	KUNIT_EXPECT_EQ(test, v.reopen_iss, 0U);
+
+	seg.flags = S;				/* the ISS would be 0: 1 instead */
+	tcb.snd_nxt = 0u - 65537;
+	tcb.snd_una = tcb.snd_nxt;
+	toytcp_fsm_segment(&tcb, &seg, &v);
+	KUNIT_EXPECT_EQ(test, v.reopen_iss, 1U);
+}
+
+/*
+ * A listener's child in SYN_RECV answers the peer's SYN again (at its ISN)
+ * with the SYN,ACK again, though it carries data or FIN, as Linux's
+ * tcp_check_req(); an active open's SYN_RECV challenges an in-window SYN.
+ */
+static void toytcp_fsm_syn_recv_syn_test(struct kunit *test)
+{
+	static const struct { u8 flags; u32 len; } again[] = {
+		{ S, 0 }, { S, 10 }, { S | F, 0 }, { S | F, 10 },
+	};
+	struct toytcp_verdict v;
+	struct toytcp_tcb tcb;
+	struct toytcp_seg seg;
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(again); i++) {
+		fixture(TOYTCP_SYN_RECV, &tcb);
+		seg = (struct toytcp_seg){ .flags = again[i].flags, .seq = 5000,
+					   .len = again[i].len, .wnd = 65535 };
+		toytcp_fsm_segment(&tcb, &seg, &v);
+		KUNIT_EXPECT_EQ_MSG(test, tcb.state, TOYTCP_SYN_RECV, "case %d", i);
+		KUNIT_EXPECT_EQ_MSG(test, v.reply.flags, S | A, "case %d", i);
+		KUNIT_EXPECT_EQ(test, v.reply.seq, 1000U);
+		KUNIT_EXPECT_EQ(test, v.reply.ack, 5001U);
+		KUNIT_EXPECT_EQ(test, v.data_len, 0U);
+		KUNIT_EXPECT_FALSE(test, v.reset);
+	}
+	fixture(TOYTCP_SYN_RECV, &tcb);
+	tcb.passive = false;
+	seg = (struct toytcp_seg){ .flags = S, .seq = 5001, .wnd = 65535 };
+	toytcp_fsm_segment(&tcb, &seg, &v);
+	KUNIT_EXPECT_EQ(test, tcb.state, TOYTCP_SYN_RECV);
+	KUNIT_EXPECT_TRUE(test, v.challenge);
+	KUNIT_EXPECT_EQ(test, v.reply.flags, A);
+	KUNIT_EXPECT_FALSE(test, v.reset);
+}
+
+/*
+ * Zero windows. An answer to a probe while the peer's window stays shut
+ * says the peer lives (ALIVE); the FIN waits for room like data and goes
+ * out as the probe; our own zero window still takes a segment's ACK field.
+ */
+static void toytcp_fsm_zero_window_test(struct kunit *test)
+{
+	struct toytcp_verdict v;
+	struct toytcp_tcb tcb;
+	struct toytcp_seg seg;
+	struct toytcp_out out;
+
+	fixture(TOYTCP_ESTABLISHED, &tcb);
+	tcb.snd_wnd = 0;
+	tcb.snd_queued = 100;
+	tcb.snd_nxt = 1002;			/* a one-byte probe is out */
+	seg = (struct toytcp_seg){ .flags = A, .seq = 5001, .ack = 1001, .wnd = 0 };
+	toytcp_fsm_segment(&tcb, &seg, &v);
+	KUNIT_EXPECT_EQ(test, v.timer, TOYTCP_TIMER_ALIVE);
+	seg.ack = 1002;				/* the probe byte taken: progress */
+	toytcp_fsm_segment(&tcb, &seg, &v);
+	KUNIT_EXPECT_EQ(test, v.timer, X);
+
+	/* The FIN does not go into a closed window; the probe carries it. */
+	fixture(TOYTCP_ESTABLISHED, &tcb);
+	tcb.snd_wnd = 0;
+	tcb.fin_queued = true;
+	tcb.state = TOYTCP_FIN_WAIT1;
+	KUNIT_EXPECT_FALSE(test, toytcp_fsm_output(&tcb, 1460, &out));
+	KUNIT_EXPECT_TRUE(test, toytcp_fsm_has_unsent(&tcb));
+	KUNIT_ASSERT_TRUE(test, toytcp_fsm_retransmit(&tcb, 1460, &out));
+	KUNIT_EXPECT_EQ(test, out.flags, A | F);
+	KUNIT_EXPECT_EQ(test, out.seq, 1001U);
+	/* 100 bytes into a window of exactly 100: the FIN waits. */
+	fixture(TOYTCP_ESTABLISHED, &tcb);
+	tcb.snd_wnd = 100;
+	tcb.snd_queued = 100;
+	tcb.fin_queued = true;
+	tcb.state = TOYTCP_FIN_WAIT1;
+	KUNIT_ASSERT_TRUE(test, toytcp_fsm_output(&tcb, 1460, &out));
+	KUNIT_EXPECT_EQ(test, out.len, 100U);
+	KUNIT_EXPECT_EQ(test, out.flags & F, 0);
+	KUNIT_EXPECT_FALSE(test, toytcp_fsm_output(&tcb, 1460, &out));
+
+	/* Our window is zero: data is not taken, its ACK field is. */
+	fixture(TOYTCP_ESTABLISHED, &tcb);
+	tcb.snd_nxt = 1101;
+	tcb.snd_queued = 100;
+	tcb.rcv_wnd = 0;
+	seg = (struct toytcp_seg){ .flags = A, .seq = 5001, .ack = 1101,
+				   .len = 100, .wnd = 65535 };
+	toytcp_fsm_segment(&tcb, &seg, &v);
+	KUNIT_EXPECT_EQ(test, v.data_acked, 100U);
+	KUNIT_EXPECT_EQ(test, v.data_len, 0U);
+	KUNIT_EXPECT_EQ(test, v.reply.flags, A);
+	KUNIT_EXPECT_EQ(test, v.reply.ack, 5001U);
+	KUNIT_EXPECT_EQ(test, tcb.snd_una, 1101U);
+}
+
+/* A segment wider than the window on both sides: its middle is taken. */
+static void toytcp_fsm_straddle_test(struct kunit *test)
+{
+	struct toytcp_seg seg = { .flags = A, .seq = 4990, .ack = 1001,
+				  .len = 100, .wnd = 65535 };
+	struct toytcp_verdict v;
+	struct toytcp_tcb tcb;
+
+	fixture(TOYTCP_ESTABLISHED, &tcb);
+	tcb.rcv_wnd = 50;
+	toytcp_fsm_segment(&tcb, &seg, &v);
+	KUNIT_EXPECT_EQ(test, v.data_skip, 11U);
+	KUNIT_EXPECT_EQ(test, v.data_len, 50U);
+	KUNIT_EXPECT_EQ(test, tcb.rcv_nxt, 5051U);
+	KUNIT_EXPECT_EQ(test, v.reply.ack, 5051U);
+}
+
+/*
+ * RFC 5961 §5.2's lower bound never reaches below what was acknowledged:
+ * right after the handshake, an ACK of our ISS (before our SYN) is
+ * challenged, though MAX.SND.WND is large.
+ */
+static void toytcp_fsm_ack_below_iss_test(struct kunit *test)
+{
+	struct toytcp_verdict v;
+	struct toytcp_tcb tcb;
+	struct toytcp_seg seg;
+
+	fixture(TOYTCP_ESTABLISHED, &tcb);
+	event(EV_DATA, &tcb, &seg);
+	seg.ack = 1000;
+	toytcp_fsm_segment(&tcb, &seg, &v);
+	KUNIT_EXPECT_TRUE(test, v.challenge);
+	KUNIT_EXPECT_EQ(test, v.data_len, 0U);
+	seg.ack = 1001;
+	toytcp_fsm_segment(&tcb, &seg, &v);
+	KUNIT_EXPECT_FALSE(test, v.challenge);
+	KUNIT_EXPECT_EQ(test, v.data_len, 100U);
+}
+
+/* SYN+FIN to a listener: no child, no answer (Linux drops it). */
+static void toytcp_fsm_listen_syn_fin_test(struct kunit *test)
+{
+	struct toytcp_seg seg = { .flags = S | F, .seq = 5000, .wnd = 65535 };
+	struct toytcp_tcb child;
+	struct toytcp_verdict v;
+
+	KUNIT_EXPECT_FALSE(test, toytcp_fsm_listen(&seg, 1000, 1460, &child, &v));
+	KUNIT_EXPECT_EQ(test, v.reply.flags, 0);
+}
+
+/*
+ * The send MSS: the peer's option, 536 without one (RFC 9293 MUST-15), at
+ * most what we announce, at least 48; on either side of the handshake.
+ */
+struct mss_case {
+	u16 peer;	/* the SYN's option, 0: none */
+	u16 adv;	/* ours */
+	u16 mss;	/* what we send */
+};
+
+static const struct mss_case mss_cases[] = {
+	{ 0, 1460, 536 }, { 1000, 1460, 1000 }, { 1460, 1460, 1460 },
+	{ 9000, 1460, 1460 }, { 1460, 1240, 1240 }, { 0, 500, 500 },
+	{ 1, 1460, 48 }, { 0, 48, 48 },
+};
+
+static void mss_desc(const struct mss_case *c, char *desc)
+{
+	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "option %u, ours %u", c->peer, c->adv);
+}
+
+KUNIT_ARRAY_PARAM(mss, mss_cases, mss_desc);
+
+static void toytcp_fsm_mss_test(struct kunit *test)
+{
+	const struct mss_case *c = test->param_value;
+	struct toytcp_seg syn = { .flags = S, .seq = 5000, .wnd = 65535, .mss = c->peer };
+	struct toytcp_tcb child, tcb;
+	struct toytcp_verdict v;
+
+	KUNIT_ASSERT_TRUE(test, toytcp_fsm_listen(&syn, 1000, c->adv, &child, &v));
+	KUNIT_EXPECT_EQ(test, child.mss, c->mss);
+	KUNIT_EXPECT_EQ(test, child.adv_mss, c->adv);
+
+	toytcp_fsm_open(&tcb, 1000, c->adv, &v);
+	syn.flags = S | A;
+	syn.ack = 1001;
+	toytcp_fsm_segment(&tcb, &syn, &v);
+	KUNIT_EXPECT_EQ(test, tcb.state, TOYTCP_ESTABLISHED);
+	KUNIT_EXPECT_EQ(test, tcb.mss, c->mss);
+}
+
 static struct kunit_case toytcp_fsm_cases[] = {
 	KUNIT_CASE_PARAM(toytcp_fsm_grid_test, grid_gen_params),
 	KUNIT_CASE(toytcp_fsm_grid_complete_test),
@@ -874,6 +1115,13 @@ static struct kunit_case toytcp_fsm_cases[] = {
 	KUNIT_CASE(toytcp_fsm_not_dupack_test),
 	KUNIT_CASE(toytcp_fsm_rto_recovery_test),
 	KUNIT_CASE(toytcp_fsm_user_calls_test),
+	KUNIT_CASE(toytcp_fsm_time_wait_syn_test),
+	KUNIT_CASE(toytcp_fsm_syn_recv_syn_test),
+	KUNIT_CASE(toytcp_fsm_zero_window_test),
+	KUNIT_CASE(toytcp_fsm_straddle_test),
+	KUNIT_CASE(toytcp_fsm_ack_below_iss_test),
+	KUNIT_CASE(toytcp_fsm_listen_syn_fin_test),
+	KUNIT_CASE_PARAM(toytcp_fsm_mss_test, mss_gen_params),
 	{}
 };
 

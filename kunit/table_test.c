@@ -399,7 +399,7 @@ static void toytcp_timers_time_wait_test(struct kunit *test)
 
 /*
  * Retransmission backs off, doubling the RTO, and gives up after
- * max_retries timeouts: a SYN to TEST-NET-1 (no route in the test VM, so
+ * syn_retries timeouts: a SYN to TEST-NET-1 (no route in the test VM, so
  * nothing leaves) with RTO 10 ms and 3 retries is gone within a second,
  * counted as a failed attempt, its RTO at 80 ms. No route is not a lack of
  * memory: it backs off like a loss. RetransSegs counts segments sent, as
@@ -410,11 +410,11 @@ static void toytcp_timers_backoff_test(struct kunit *test)
 	struct toytcp_net *tn = fake_net(test);
 	struct toytcp_key k = { .laddr = IP(10, 0, 0, 1), .raddr = IP(192, 0, 2, 1),
 				.lport = htons(40001), .rport = htons(7) };
-	unsigned int retries = toytcp_max_retries;
+	unsigned int retries = toytcp_syn_retries;
 	struct toytcp_verdict v;
 	struct toytcp_conn *conn;
 
-	WRITE_ONCE(toytcp_max_retries, 3);
+	WRITE_ONCE(toytcp_syn_retries, 3);
 	conn = hold(add(test, tn, &k, TOYTCP_CLOSED));
 	spin_lock_bh(&conn->lock);
 	toytcp_fsm_open(&conn->tcb, 1000, 1460, &v);
@@ -432,7 +432,7 @@ static void toytcp_timers_backoff_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, toytcp_stats_read(tn, TOYTCP_MIB_RETRANSSEGS), 0UL);
 	KUNIT_EXPECT_EQ(test, toytcp_stats_read(tn, TOYTCP_MIB_ATTEMPTFAILS), 1UL);
 
-	WRITE_ONCE(toytcp_max_retries, retries);
+	WRITE_ONCE(toytcp_syn_retries, retries);
 	toytcp_conn_put(conn);
 	fake_net_free(tn);
 }

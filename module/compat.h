@@ -27,8 +27,11 @@
 #define SLAB_NO_MERGE	0
 #endif
 
-/* 6.12 moved <asm/unaligned.h> to <linux/unaligned.h>. */
-#if __has_include(<linux/unaligned.h>)
+/*
+ * 6.12 moved <asm/unaligned.h> to <linux/unaligned.h>; Kbuild defines
+ * TOYTCP_LINUX_UNALIGNED from the target kernel's version.
+ */
+#ifdef TOYTCP_LINUX_UNALIGNED
 #include <linux/unaligned.h>
 #else
 #include <asm/unaligned.h>

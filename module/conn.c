@@ -187,6 +187,27 @@ bool toytcp_conn_challenge_allowed(struct toytcp_conn *conn, unsigned long now)
 EXPORT_SYMBOL_IF_KUNIT(toytcp_conn_challenge_allowed);
 
 /**
+ * toytcp_conn_oow_allowed() - may this connection answer an out-of-window segment?
+ * @conn: the connection, locked
+ * @now: jiffies
+ *
+ * One such ACK per TOYTCP_OOW_INTERVAL_MS, as Linux's tcp_oow_rate_limited()
+ * allows (sysctl tcp_invalid_ratelimit): two stacks that disagree about a
+ * window must not ACK each other in a loop.
+ *
+ * Return: true, and the time is noted; false within the interval.
+ */
+bool toytcp_conn_oow_allowed(struct toytcp_conn *conn, unsigned long now)
+{
+	if (conn->oow_stamp &&
+	    time_before(now, conn->oow_stamp + msecs_to_jiffies(TOYTCP_OOW_INTERVAL_MS)))
+		return false;
+	conn->oow_stamp = now ?: 1;
+	return true;
+}
+EXPORT_SYMBOL_IF_KUNIT(toytcp_conn_oow_allowed);
+
+/**
  * toytcp_conn_alloc() - a new connection, not yet in the table
  * @tn: its namespace
  * @key: its 4-tuple

@@ -64,6 +64,7 @@ struct toytcp_net;
  * @retries: retransmissions since the last progress
  * @challenge_stamp: jiffies when the current challenge-ACK second began
  * @challenge_count: challenge ACKs sent in that second
+ * @oow_stamp: jiffies of the last ACK to an out-of-window segment (0: none)
  * @parent: a passive child in SYN_RECV: its listener, referenced; the
  *          child takes one place of the listener's backlog until it
  *          leaves SYN_RECV
@@ -94,6 +95,7 @@ struct toytcp_conn {
 	u8 retries;
 	unsigned long challenge_stamp;
 	u8 challenge_count;
+	unsigned long oow_stamp;
 	struct toytcp_conn *parent;
 	atomic_t qlen;
 	u32 cookie_tick;
@@ -138,6 +140,7 @@ u8 *toytcp_conn_send_space(struct toytcp_conn *conn, u32 len);
 void toytcp_conn_ack_data(struct toytcp_conn *conn, u32 len);
 u32 toytcp_conn_isn(const struct toytcp_key *key);
 bool toytcp_conn_challenge_allowed(struct toytcp_conn *conn, unsigned long now);
+bool toytcp_conn_oow_allowed(struct toytcp_conn *conn, unsigned long now);
 
 /* Challenge ACKs one connection may send in any second (RFC 5961 §7). */
 #define TOYTCP_CHALLENGE_PER_SEC	5

@@ -20,6 +20,13 @@
  * lost its connection answers with a RST at the right sequence number.
  * RFC 1337: a RST in TIME_WAIT is ignored, so that an old duplicate cannot
  * cut TIME_WAIT short.
+ *
+ * Where RFC 793 left room, toytcp does what RFC 9293 and Linux 6.12 do: a
+ * new SYN may end TIME_WAIT (toytcp_fsm_time_wait_syn()); a listener's
+ * child answers the peer's SYN again with its SYN,ACK again
+ * (toytcp_fsm_syn_again()); nothing the peer sends after its FIN counts
+ * (toytcp_fsm_after_fin()); the send MSS comes from the peer's SYN
+ * (toytcp_fsm_peer_mss()).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -481,12 +488,14 @@ static void toytcp_fsm_unacceptable(struct toytcp_tcb *tcb,
  * (d) the acknowledgment number is equal to the greatest acknowledgment
  * received on the given connection (SND.UNA) and (e) the advertised window
  * in the incoming acknowledgment equals the advertised window in the last
- * incoming acknowledgment." Called before the window is updated.
+ * incoming acknowledgment." Called before the window is updated. A zero
+ * window is flow control, not loss: the answers to a zero-window probe
+ * are no duplicates (Linux has no packet out then).
  */
 static bool toytcp_fsm_dupack(const struct toytcp_tcb *tcb,
 			      const struct toytcp_seg *seg)
 {
-	return toytcp_fsm_outstanding(tcb) && !seg->len &&
+	return toytcp_fsm_outstanding(tcb) && !seg->len && seg->wnd &&
 	       !(seg->flags & (TOYTCP_SYN | TOYTCP_FIN)) &&
 	       seg->ack == tcb->snd_una && seg->wnd == tcb->snd_wnd;
 }

@@ -15,6 +15,7 @@
 
 #include <linux/crc32.h>
 #include <linux/skbuff.h>
+#include <net/route.h>
 #include "conn.h"
 #include "input.h"
 #include "listen.h"
@@ -35,6 +36,26 @@ static void toytcp_input_set_window(struct toytcp_conn *conn)
 
 	conn->tcb.rcv_wnd = conn->echo ? min_t(u32, room, TOYTCP_RCV_WND) :
 			    TOYTCP_RCV_WND;
+}
+
+/*
+ * After the peer acknowledged echoed data, an echo connection's window
+ * may have reopened. The peer learns it only from a segment of ours: if
+ * the window grew from under one MSS to at least one (receiver-side silly
+ * window avoidance, RFC 9293 MUST-39) and nothing else goes out, send a
+ * window update, or a peer facing a zero window waits for its next probe.
+ */
+static void toytcp_input_window_update(struct toytcp_conn *conn, u32 old,
+				       struct sk_buff_head *q)
+{
+	struct toytcp_reply ack = { TOYTCP_ACK, conn->tcb.snd_nxt, conn->tcb.rcv_nxt };
+
+	if (!conn->echo || conn->dead || !skb_queue_empty(q))
+		return;
+	toytcp_input_set_window(conn);
+	if (old < conn->tcb.mss && conn->tcb.rcv_wnd >= conn->tcb.mss &&
+	    conn->tcb.state != TOYTCP_TIME_WAIT)
+		toytcp_output_queue_reply(conn, &ack, q);
 }
 
 /* CRC-32 (zlib's) over an skb's bytes, paged ones too (__skb_checksum()). */
@@ -107,6 +128,43 @@ static void toytcp_input_act(struct toytcp_conn *conn, enum toytcp_state old,
 	toytcp_timers_after_event(conn, v->timer);
 }
 
+/* Rate limits of RFC 5961 §7 and of out-of-window ACKs; counted. */
+static void toytcp_input_limit_reply(struct toytcp_conn *conn,
+				     struct toytcp_verdict *v)
+{
+	unsigned long now = jiffies;
+
+	if (v->challenge) {
+		if (toytcp_conn_challenge_allowed(conn, now)) {
+			TOYTCP_INC_STATS(conn->tn, TOYTCP_MIB_CHALLENGEACK);
+		} else {
+			TOYTCP_INC_STATS(conn->tn, TOYTCP_MIB_CHALLENGESKIPPED);
+			v->reply.flags = 0;
+		}
+	} else if (v->oow && !toytcp_conn_oow_allowed(conn, now)) {
+		TOYTCP_INC_STATS(conn->tn, TOYTCP_MIB_ACKSKIPPEDSEQ);
+		v->reply.flags = 0;
+	}
+}
+
+/*
+ * A new SYN ends TIME_WAIT when a listener takes its port (see
+ * toytcp_fsm_time_wait_syn()): close @conn, quietly. Returns the listener,
+ * to which the caller hands the SYN once @conn's lock is dropped; NULL
+ * when there is none and TIME_WAIT stays. Under rcu_read_lock().
+ */
+static struct toytcp_conn *toytcp_input_reopen(struct toytcp_conn *conn)
+{
+	struct toytcp_conn *lst;
+
+	lst = toytcp_table_lookup_listener(&conn->tn->table, conn->key.lport);
+	if (!lst || READ_ONCE(lst->dead))
+		return NULL;
+	TOYTCP_INC_STATS(conn->tn, TOYTCP_MIB_TWREOPENED);
+	toytcp_conn_set_state(conn, TOYTCP_CLOSED);
+	return lst;
+}
+
 /**
  * toytcp_input_conn() - a segment for a connection
  * @conn: the connection, found under RCU (or just made, listen.c)
@@ -118,9 +176,11 @@ static void toytcp_input_act(struct toytcp_conn *conn, enum toytcp_state old,
 void toytcp_input_conn(struct toytcp_conn *conn, struct sk_buff *skb,
 		       const struct toytcp_seg *seg)
 {
+	struct toytcp_conn *lst = NULL;
 	struct toytcp_verdict v;
 	enum toytcp_state old;
 	struct sk_buff_head q;
+	u32 wnd;
 
 	__skb_queue_head_init(&q);
 	spin_lock_bh(&conn->lock);
@@ -132,6 +192,7 @@ void toytcp_input_conn(struct toytcp_conn *conn, struct sk_buff *skb,
 		return;
 	}
 	toytcp_input_set_window(conn);
+	wnd = conn->tcb.rcv_wnd;
 	if (conn->echo && seg->len &&
 	    toytcp_conn_reserve(conn, min_t(u32, seg->len, conn->tcb.rcv_wnd))) {
 		/* No memory to echo it: as if lost; the peer sends it again. */
@@ -141,19 +202,27 @@ void toytcp_input_conn(struct toytcp_conn *conn, struct sk_buff *skb,
 	}
 	old = conn->tcb.state;
 	toytcp_fsm_segment(&conn->tcb, seg, &v);
-	if (v.challenge) {
-		if (toytcp_conn_challenge_allowed(conn, jiffies)) {
-			TOYTCP_INC_STATS(conn->tn, TOYTCP_MIB_CHALLENGEACK);
-		} else {
-			TOYTCP_INC_STATS(conn->tn, TOYTCP_MIB_CHALLENGESKIPPED);
-			v.reply.flags = 0;
+	if (v.reopen_iss) {
+		lst = toytcp_input_reopen(conn);
+		if (lst) {
+			struct toytcp_key key = conn->key;
+
+			spin_unlock_bh(&conn->lock);
+			if (!toytcp_listen_input(conn->tn, lst, &key, skb, seg,
+						 v.reopen_iss)) {
+				toytcp_fsm_no_conn(seg, &v);
+				toytcp_output_answer(conn->tn, seg, &v.reply);
+			}
+			return;
 		}
 	}
+	toytcp_input_limit_reply(conn, &v);
 	if (v.data_acked)
 		toytcp_conn_ack_data(conn, v.data_acked);
 	if (v.data_len)
 		toytcp_input_data(conn, skb, seg, &v);
 	toytcp_input_act(conn, old, &v, &q);
+	toytcp_input_window_update(conn, wnd, &q);
 	spin_unlock_bh(&conn->lock);
 	toytcp_output_xmit(conn->tn, &q);
 }
@@ -191,8 +260,13 @@ void toytcp_input(struct toytcp_net *tn, struct sk_buff *skb)
 	struct toytcp_key key;
 
 	TOYTCP_INC_STATS(tn, TOYTCP_MIB_INSEGS);
-	if (skb->pkt_type != PACKET_HOST) {
-		/* Broadcast or multicast: no connection is addressed so. */
+	if (skb->pkt_type != PACKET_HOST ||
+	    (skb_rtable(skb) &&
+	     skb_rtable(skb)->rt_flags & (RTCF_BROADCAST | RTCF_MULTICAST))) {
+		/*
+		 * Broadcast or multicast, at the link or at IP: no connection
+		 * is addressed so (Linux's tcp_v4_conn_request() drops it too).
+		 */
 		TOYTCP_INC_STATS(tn, TOYTCP_MIB_INERRS);
 		goto out;
 	}
@@ -209,7 +283,7 @@ void toytcp_input(struct toytcp_net *tn, struct sk_buff *skb)
 		toytcp_input_conn(conn, skb, &seg);
 	} else {
 		conn = toytcp_table_lookup_listener(&tn->table, seg.dport);
-		if (!conn || !toytcp_listen_input(tn, conn, &key, skb, &seg)) {
+		if (!conn || !toytcp_listen_input(tn, conn, &key, skb, &seg, 0)) {
 			struct toytcp_verdict v;
 
 			toytcp_fsm_no_conn(&seg, &v);

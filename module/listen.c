@@ -83,17 +83,21 @@ static u16 toytcp_listen_adv_mss(struct toytcp_net *tn,
 	return mss;
 }
 
-/* A SYN within the backlog: a child in SYN_RECV sends its SYN,ACK. */
+/*
+ * A SYN within the backlog: a child in SYN_RECV sends its SYN,ACK. Its ISS
+ * is @iss when a TIME_WAIT connection of the same 4-tuple chose one,
+ * otherwise a fresh one.
+ */
 static void toytcp_listen_syn_child(struct toytcp_net *tn, struct toytcp_conn *lst,
 				    const struct toytcp_key *key,
-				    const struct toytcp_seg *seg)
+				    const struct toytcp_seg *seg, u32 iss)
 {
 	struct toytcp_conn *child;
 	struct toytcp_verdict v;
 	struct toytcp_tcb tcb;
 	struct sk_buff_head q;
 
-	toytcp_fsm_listen(seg, toytcp_conn_isn(key),
+	toytcp_fsm_listen(seg, iss ?: toytcp_conn_isn(key),
 			  toytcp_listen_adv_mss(tn, key), &tcb, &v);
 	child = toytcp_listen_child(tn, lst, key, &tcb);
 	if (!child) {
@@ -130,14 +134,14 @@ static void toytcp_listen_syn_cookie(struct toytcp_net *tn, struct toytcp_conn *
 
 static void toytcp_listen_syn(struct toytcp_net *tn, struct toytcp_conn *lst,
 			      const struct toytcp_key *key,
-			      const struct toytcp_seg *seg)
+			      const struct toytcp_seg *seg, u32 iss)
 {
 	unsigned int cookies = READ_ONCE(toytcp_syncookies);
 
 	if (cookies < 2) {
 		/* The child, if made, takes this place (toytcp_conn_adopt()). */
 		if (atomic_inc_return(&lst->qlen) <= READ_ONCE(toytcp_backlog)) {
-			toytcp_listen_syn_child(tn, lst, key, seg);
+			toytcp_listen_syn_child(tn, lst, key, seg, iss);
 			return;
 		}
 		atomic_dec(&lst->qlen);
@@ -203,6 +207,8 @@ static bool toytcp_listen_cookie_ack(struct toytcp_net *tn, struct toytcp_conn *
  * @key: the segment's 4-tuple, local side first
  * @skb: the segment
  * @seg: its parsed header
+ * @iss: the ISS a SYN's child takes (a TIME_WAIT connection reopened by a
+ *       new SYN chose it: toytcp_fsm_time_wait_syn()); 0 for a fresh one
  *
  * Called under rcu_read_lock().
  *
@@ -211,7 +217,7 @@ static bool toytcp_listen_cookie_ack(struct toytcp_net *tn, struct toytcp_conn *
  */
 bool toytcp_listen_input(struct toytcp_net *tn, struct toytcp_conn *lst,
 			 const struct toytcp_key *key, struct sk_buff *skb,
-			 const struct toytcp_seg *seg)
+			 const struct toytcp_seg *seg, u32 iss)
 {
 	u8 ctl = seg->flags & (TOYTCP_SYN | TOYTCP_RST | TOYTCP_ACK);
 	struct toytcp_verdict v;
@@ -219,14 +225,14 @@ bool toytcp_listen_input(struct toytcp_net *tn, struct toytcp_conn *lst,
 
 	if (READ_ONCE(lst->dead))
 		return false;
-	if (ctl == TOYTCP_SYN) {
-		toytcp_listen_syn(tn, lst, key, seg);
+	if (ctl == TOYTCP_SYN && !(seg->flags & TOYTCP_FIN)) {
+		toytcp_listen_syn(tn, lst, key, seg, iss);
 		return true;
 	}
 	if (ctl == TOYTCP_ACK && toytcp_listen_cookies_out(lst) &&
 	    toytcp_listen_cookie_ack(tn, lst, key, skb, seg))
 		return true;
-	/* No child to make: a reset for an ACK, nothing for the rest. */
+	/* No child to make: a reset for an ACK, nothing for the rest (SYN+FIN too). */
 	toytcp_fsm_listen(seg, 0, 0, &tcb, &v);
 	toytcp_output_answer(tn, seg, &v.reply);
 	return true;

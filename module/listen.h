@@ -12,6 +12,6 @@ struct toytcp_seg;
 
 bool toytcp_listen_input(struct toytcp_net *tn, struct toytcp_conn *lst,
 			 const struct toytcp_key *key, struct sk_buff *skb,
-			 const struct toytcp_seg *seg);
+			 const struct toytcp_seg *seg, u32 iss);
 
 #endif /* _TOYTCP_LISTEN_H */

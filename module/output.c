@@ -43,6 +43,9 @@ static u16 toytcp_output_rt_mss(const struct rtable *rt)
  * @mss: out: what one segment may carry on that route (the MSS option a
  *       new connection announces)
  *
+ * A connection is between two unicast addresses: 0.0.0.0, a broadcast or
+ * a multicast address is -ENETUNREACH, as Linux's tcp_v4_connect() has it.
+ *
  * Return: 0, or the routing error (-ENETUNREACH, ...).
  */
 int toytcp_output_route(struct net *net, __be32 daddr, __be32 *saddr, u16 *mss)
@@ -54,9 +57,15 @@ int toytcp_output_route(struct net *net, __be32 daddr, __be32 *saddr, u16 *mss)
 	};
 	struct rtable *rt;
 
+	if (ipv4_is_zeronet(daddr) || ipv4_is_multicast(daddr) || ipv4_is_lbcast(daddr))
+		return -ENETUNREACH;
 	rt = ip_route_output_key(net, &fl4);
 	if (IS_ERR(rt))
 		return PTR_ERR(rt);
+	if (rt->rt_flags & (RTCF_BROADCAST | RTCF_MULTICAST)) {
+		ip_rt_put(rt);
+		return -ENETUNREACH;
+	}
 	*saddr = fl4.saddr;
 	*mss = toytcp_output_rt_mss(rt);
 	ip_rt_put(rt);

@@ -10,6 +10,8 @@
  *
  *   fin_timeout_ms  how long FIN_WAIT2 waits for the peer's FIN.
  *   max_retries     retransmission timeouts in a row before giving up.
+ *   syn_retries     the same for our SYN (SYN_SENT).
+ *   synack_retries  the same for our SYN,ACK (SYN_RECV).
  *   mss             largest payload of one segment.
  *   backlog         half-open connections one listener keeps (SYN_RECV).
  *   syncookies      0 never, 1 once a listener's backlog is full, 2 always.
@@ -32,6 +34,10 @@ EXPORT_SYMBOL_IF_KUNIT(toytcp_rto_ms);
 unsigned int toytcp_fin_timeout_ms = 60000;
 unsigned int toytcp_max_retries = 6;
 EXPORT_SYMBOL_IF_KUNIT(toytcp_max_retries);
+unsigned int toytcp_syn_retries = 7;
+EXPORT_SYMBOL_IF_KUNIT(toytcp_syn_retries);
+unsigned int toytcp_synack_retries = 5;
+EXPORT_SYMBOL_IF_KUNIT(toytcp_synack_retries);
 unsigned int toytcp_mss = 1460;
 unsigned int toytcp_backlog = 128;
 EXPORT_SYMBOL_IF_KUNIT(toytcp_backlog);
@@ -98,6 +104,10 @@ TOYTCP_PARAM(fin_timeout_ms, toytcp_fin_timeout_ms, 1, 3600000,
 	     "how long FIN_WAIT2 waits for the peer's FIN, in ms (default 60000)");
 TOYTCP_PARAM(max_retries, toytcp_max_retries, 1, 30,
 	     "retransmission timeouts in a row before a connection gives up (default 6)");
+TOYTCP_PARAM(syn_retries, toytcp_syn_retries, 1, 30,
+	     "SYN retransmissions before an active open gives up (default 7: over 3 minutes)");
+TOYTCP_PARAM(synack_retries, toytcp_synack_retries, 1, 30,
+	     "SYN,ACK retransmissions before a half-open connection gives up (default 5)");
 TOYTCP_PARAM(mss, toytcp_mss, 1, 65535 - 20 - 20,
 	     "largest payload of one segment in bytes (default 1460)");
 TOYTCP_PARAM(backlog, toytcp_backlog, 1, 65535,

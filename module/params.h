@@ -10,6 +10,8 @@ extern unsigned int toytcp_msl_ms;
 extern unsigned int toytcp_rto_ms;
 extern unsigned int toytcp_fin_timeout_ms;
 extern unsigned int toytcp_max_retries;
+extern unsigned int toytcp_syn_retries;
+extern unsigned int toytcp_synack_retries;
 extern unsigned int toytcp_mss;
 extern unsigned int toytcp_backlog;
 extern unsigned int toytcp_syncookies;

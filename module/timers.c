@@ -5,17 +5,23 @@
  * is armed for depends on the state, and it is only ever one of these:
  *
  *   rtx        SYN_SENT, SYN_RECV, and whenever something sent is not yet
- *              acknowledged (data, FIN), or data waits for a zero window:
- *              retransmit the oldest segment, double the RTO (from rto_ms
- *              up to TOYTCP_RTO_MAX_MS), and give up after max_retries
- *              timeouts in a row (the connection is closed, no RST sent).
- *              Any acknowledgment of new data starts over from rto_ms.
+ *              acknowledged (data, FIN), or data or a FIN waits for a
+ *              zero window: retransmit the oldest segment (or probe the
+ *              window), double the RTO (from rto_ms up to
+ *              TOYTCP_RTO_MAX_MS), and give up after syn_retries (SYN),
+ *              synack_retries (SYN,ACK) or max_retries timeouts in a row
+ *              (the connection is closed, no RST sent). Any
+ *              acknowledgment of new data starts over from rto_ms; an
+ *              answer to a zero-window probe starts the count over and
+ *              keeps the backoff, so probing goes on as long as the peer
+ *              answers (RFC 9293 MUST-37).
  *              A resend that cannot be built (no memory) is tried again
  *              after at most TOYTCP_RESOURCE_PROBE_MS, without backoff.
  *   timewait   TIME_WAIT: after 2 * msl_ms the connection is deleted
  *              (TimeWaited). A retransmitted FIN restarts it.
  *   finwait2   FIN_WAIT2: the peer acknowledged our FIN but never sends
- *              its own; after fin_timeout_ms the connection is deleted.
+ *              its own; after fin_timeout_ms without a segment of data
+ *              the connection is deleted. Data restarts it.
  *
  * References: an armed timer holds a reference on its connection
  * (->timer_ref), taken when it is armed and given back by the callback, or
@@ -115,6 +121,10 @@ void toytcp_timers_after_event(struct toytcp_conn *conn, enum toytcp_timer_op op
 		toytcp_timer_arm(conn, TOYTCP_TIMER_KIND_FIN_WAIT2,
 				 READ_ONCE(toytcp_fin_timeout_ms));
 		return;
+	case TOYTCP_TIMER_ALIVE:
+		/* A probe was answered: the count starts over, the backoff stays. */
+		conn->retries = 0;
+		break;
 	case TOYTCP_TIMER_RTX:
 		/* Progress: the backoff starts over. */
 		conn->retries = 0;
@@ -126,13 +136,28 @@ void toytcp_timers_after_event(struct toytcp_conn *conn, enum toytcp_timer_op op
 		break;
 	}
 
-	waiting = toytcp_fsm_outstanding(tcb) || tcb->snd_queued;
+	waiting = toytcp_fsm_outstanding(tcb) || toytcp_fsm_has_unsent(tcb);
 	if (waiting && conn->timer_kind == TOYTCP_TIMER_NONE)
 		toytcp_timer_arm(conn, TOYTCP_TIMER_KIND_RTX, conn->rto_ms);
 	else if (!waiting && conn->timer_kind == TOYTCP_TIMER_KIND_RTX)
 		toytcp_timer_stop(conn);
 }
 EXPORT_SYMBOL_IF_KUNIT(toytcp_timers_after_event);
+
+/*
+ * How many timeouts in a row a connection takes: for our SYN, at least
+ * RFC 9293's 3 minutes at the defaults (R2 "MUST be set large enough to
+ * provide retransmission of the segment for at least 3 minutes"); for a
+ * SYN,ACK, Linux's 5 (a half-open connection lives about 63 s).
+ */
+static unsigned int toytcp_timer_max_retries(const struct toytcp_tcb *tcb)
+{
+	if (tcb->snd_una != tcb->iss)
+		return READ_ONCE(toytcp_max_retries);
+	if (tcb->state == TOYTCP_SYN_SENT)
+		return READ_ONCE(toytcp_syn_retries);
+	return READ_ONCE(toytcp_synack_retries);
+}
 
 /* A retransmission timeout: resend, back off, or give up. */
 static void toytcp_timer_rtx_expired(struct toytcp_conn *conn,
@@ -141,7 +166,7 @@ static void toytcp_timer_rtx_expired(struct toytcp_conn *conn,
 	struct toytcp_out out;
 	int err;
 
-	if (conn->retries >= READ_ONCE(toytcp_max_retries)) {
+	if (conn->retries >= toytcp_timer_max_retries(&conn->tcb)) {
 		toytcp_conn_set_state(conn, TOYTCP_CLOSED);
 		return;
 	}

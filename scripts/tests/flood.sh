@@ -10,7 +10,7 @@
 syns=$(sized 10000 100000)
 two_hosts
 ip -n b route add 10.128.0.0/9 via 10.0.0.1
-load backlog=128 rto_ms=500 max_retries=2
+load backlog=128 rto_ms=500 synack_retries=2
 "$STRESS" --seed "${TOYTCP_SEED:-1}" flood --syns "$syns" --backlog 128 || fail "flood"
 unload
 echo PASS

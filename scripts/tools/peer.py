@@ -13,6 +13,9 @@ A script is one step per line; `#` starts a comment.
     ports PEER MODULE       the 4-tuple's ports (default 40001 7)
     ctl COMMAND...          write COMMAND to /proc/toytcp/ctl in MODNS
     send N                  ctl send N bytes ("y"s) on the 4-tuple
+    ctlfail ERRNO COMMAND...
+                            the ctl write of COMMAND fails with ERRNO
+                            (a name: ENETUNREACH)
     state STATE             the connection's state in MODNS's conns
                             ("gone": not listed)
     timer NAME MIN MAX      its timer is NAME with MIN..MAX ms left
@@ -39,6 +42,7 @@ MSS (data offset 6), anything else none (data offset 5). Exit status 0
 when every step held; otherwise the failing line and what was seen.
 """
 import argparse
+import errno
 import os
 import re
 import select
@@ -48,6 +52,18 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import seg  # noqa: E402
+
+
+# Write argv[1] to ctl; print the errno's name, or "ok".
+CTL_ERRNO = """
+import errno, os, sys
+fd = os.open("/proc/toytcp/ctl", os.O_WRONLY)
+try:
+    os.write(fd, (sys.argv[1] + "\\n").encode())
+    print("ok")
+except OSError as e:
+    print(errno.errorcode[e.errno])
+"""
 
 
 class Fail(Exception):
@@ -195,6 +211,12 @@ class Peer:
             if name != words[1] or not int(words[2]) <= int(ms or -1) <= int(words[3]):
                 raise Fail("expected timer %s with %s..%s ms, got %s" % (
                     words[1], words[2], words[3], timer))
+        elif op == "ctlfail":
+            cmd = " ".join(words[2:])
+            r = self.modsh("python3", "-c", CTL_ERRNO, cmd)
+            if r.stdout.strip() != words[1]:
+                raise Fail("ctl %r: expected %s, got %s" % (
+                    cmd, words[1], r.stdout.strip() or r.stderr.strip()))
         elif op == "field":
             line = self.conn_line()
             got = line.get(words[1], "?") if line else "gone"
