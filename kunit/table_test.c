@@ -420,7 +420,7 @@ static void toytcp_timers_backoff_test(struct kunit *test)
 	toytcp_fsm_open(&conn->tcb, 1000, 1460, &v);
 	conn->tcb.state = TOYTCP_CLOSED;
 	toytcp_conn_set_state(conn, TOYTCP_SYN_SENT);
-	conn->rto_ms = 10;
+	conn->rtt.rto_ms = 10;
 	toytcp_timers_after_event(conn, TOYTCP_TIMER_KEEP);
 	KUNIT_EXPECT_STREQ(test, toytcp_timer_name(conn), "rtx");
 	spin_unlock_bh(&conn->lock);
@@ -428,7 +428,7 @@ static void toytcp_timers_backoff_test(struct kunit *test)
 	msleep(1000);
 	KUNIT_EXPECT_TRUE(test, is_dead(conn));
 	KUNIT_EXPECT_EQ(test, conn->retries, 3);
-	KUNIT_EXPECT_EQ(test, conn->rto_ms, 80U);
+	KUNIT_EXPECT_EQ(test, conn->rtt.rto_ms, 80U);
 	KUNIT_EXPECT_EQ(test, toytcp_stats_read(tn, TOYTCP_MIB_RETRANSSEGS), 0UL);
 	KUNIT_EXPECT_EQ(test, toytcp_stats_read(tn, TOYTCP_MIB_ATTEMPTFAILS), 1UL);
 
@@ -437,7 +437,10 @@ static void toytcp_timers_backoff_test(struct kunit *test)
 	fake_net_free(tn);
 }
 
-/* An acknowledgment of new data starts the backoff over from rto_ms. */
+/*
+ * An acknowledgment of new data starts the count over and the timer
+ * anew; the backed-off RTO stays until an RTT sample sets it (Karn).
+ */
 static void toytcp_timers_progress_test(struct kunit *test)
 {
 	struct toytcp_net *tn = fake_net(test);
@@ -449,11 +452,12 @@ static void toytcp_timers_progress_test(struct kunit *test)
 	conn->tcb.snd_una = 1000;
 	conn->tcb.snd_nxt = 1100;	/* 100 bytes in flight */
 	conn->tcb.snd_queued = 100;
-	conn->rto_ms = 4000;
+	conn->rtt.rto_ms = 4000;
 	conn->retries = 2;
 	toytcp_timers_after_event(conn, TOYTCP_TIMER_RTX);
 	KUNIT_EXPECT_EQ(test, conn->retries, 0);
-	KUNIT_EXPECT_EQ(test, conn->rto_ms, toytcp_rto_ms);
+	KUNIT_EXPECT_EQ(test, conn->rtt.rto_ms, 4000U);
+	KUNIT_EXPECT_GT(test, toytcp_timer_remaining_ms(conn), 3000LL);
 	KUNIT_EXPECT_STREQ(test, toytcp_timer_name(conn), "rtx");
 	/* All acknowledged: the timer stops. */
 	conn->tcb.snd_una = 1100;

@@ -229,7 +229,8 @@ struct toytcp_conn *toytcp_conn_alloc(struct toytcp_net *tn,
 	conn->tn = tn;
 	refcount_set(&conn->refcnt, 1);
 	spin_lock_init(&conn->lock);
-	conn->rto_ms = READ_ONCE(toytcp_rto_ms);
+	toytcp_rtt_init(&conn->rtt, READ_ONCE(toytcp_rto_ms),
+			READ_ONCE(toytcp_rto_min_ms));
 	toytcp_timer_init(conn);
 	return conn;
 }
@@ -362,6 +363,9 @@ void toytcp_conn_state_changed(struct toytcp_conn *conn, enum toytcp_state old)
 		atomic_dec(&table->timewait);
 	if (old == TOYTCP_SYN_RECV)
 		toytcp_conn_orphan(conn);
+	if ((old == TOYTCP_SYN_SENT || old == TOYTCP_SYN_RECV) &&
+	    (new == TOYTCP_ESTABLISHED || new == TOYTCP_CLOSE_WAIT))
+		toytcp_rtt_established(&conn->rtt, READ_ONCE(toytcp_rto_ms));
 	trace_toytcp_set_state(conn, old, new);
 	toytcp_conn_count(conn->tn, old, new);
 	if (new == TOYTCP_CLOSED)

@@ -11,6 +11,7 @@
 #include <linux/spinlock.h>
 #include "compat.h"
 #include "fsm.h"
+#include "rtt.h"
 
 /**
  * struct toytcp_key - a connection's 4-tuple, the table's key
@@ -60,7 +61,7 @@ struct toytcp_net;
  * @timer: the one timer; see timers.c
  * @timer_kind: what @timer is armed for (TOYTCP_TIMER_NONE: nothing)
  * @timer_ref: @timer holds a reference on the connection
- * @rto_ms: the retransmission timeout now (doubles on each timeout)
+ * @rtt: the RTT estimate and the retransmission timeout (rtt.c)
  * @retries: retransmissions since the last progress
  * @challenge_stamp: jiffies when the current challenge-ACK second began
  * @challenge_count: challenge ACKs sent in that second
@@ -91,7 +92,7 @@ struct toytcp_conn {
 	struct hrtimer timer;
 	enum toytcp_timer_kind timer_kind;
 	bool timer_ref;
-	u32 rto_ms;
+	struct toytcp_rtt rtt;
 	u8 retries;
 	unsigned long challenge_stamp;
 	u8 challenge_count;

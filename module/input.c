@@ -180,7 +180,7 @@ void toytcp_input_conn(struct toytcp_conn *conn, struct sk_buff *skb,
 	struct toytcp_verdict v;
 	enum toytcp_state old;
 	struct sk_buff_head q;
-	u32 wnd;
+	u32 wnd, una;
 
 	__skb_queue_head_init(&q);
 	spin_lock_bh(&conn->lock);
@@ -201,6 +201,7 @@ void toytcp_input_conn(struct toytcp_conn *conn, struct sk_buff *skb,
 		return;
 	}
 	old = conn->tcb.state;
+	una = conn->tcb.snd_una;
 	toytcp_fsm_segment(&conn->tcb, seg, &v);
 	if (v.reopen_iss) {
 		lst = toytcp_input_reopen(conn);
@@ -217,6 +218,10 @@ void toytcp_input_conn(struct toytcp_conn *conn, struct sk_buff *skb,
 		}
 	}
 	toytcp_input_limit_reply(conn, &v);
+	if (conn->tcb.snd_una != una)
+		toytcp_rtt_acked(&conn->rtt, conn->tcb.snd_una, toytcp_clock_us());
+	if (v.reply.flags & TOYTCP_SYN)
+		toytcp_rtt_retransmitted(&conn->rtt);	/* our SYN once more */
 	if (v.data_acked)
 		toytcp_conn_ack_data(conn, v.data_acked);
 	if (v.data_len)

@@ -108,6 +108,7 @@ static void toytcp_listen_syn_child(struct toytcp_net *tn, struct toytcp_conn *l
 	toytcp_conn_adopt(child, lst);
 	toytcp_conn_set_state(child, TOYTCP_SYN_RECV);
 	toytcp_output_queue_reply(child, &v.reply, &q);
+	toytcp_rtt_sent(&child->rtt, child->tcb.snd_nxt, toytcp_clock_us());
 	toytcp_timers_after_event(child, TOYTCP_TIMER_KEEP);
 	spin_unlock_bh(&child->lock);
 	toytcp_output_xmit(tn, &q);

@@ -194,8 +194,11 @@ void toytcp_output_queue_data(struct toytcp_conn *conn, struct sk_buff_head *q)
 {
 	struct toytcp_out out;
 
-	while (toytcp_fsm_output(&conn->tcb, conn->tcb.mss, &out))
+	while (toytcp_fsm_output(&conn->tcb, conn->tcb.mss, &out)) {
+		toytcp_rtt_sent(&conn->rtt, out.seq + out.len + !!(out.flags & TOYTCP_FIN),
+				toytcp_clock_us());
 		toytcp_output_queue_out(conn, &out, q);
+	}
 }
 
 /**
@@ -211,8 +214,10 @@ void toytcp_output_queue_resend(struct toytcp_conn *conn, struct sk_buff_head *q
 {
 	struct toytcp_out out;
 
-	if (!toytcp_fsm_resend(&conn->tcb, conn->tcb.mss, &out) ||
-	    toytcp_output_queue_out(conn, &out, q))
+	if (!toytcp_fsm_resend(&conn->tcb, conn->tcb.mss, &out))
+		return;
+	toytcp_rtt_retransmitted(&conn->rtt);
+	if (toytcp_output_queue_out(conn, &out, q))
 		return;
 	TOYTCP_INC_STATS(conn->tn, TOYTCP_MIB_RETRANSSEGS);
 	TOYTCP_INC_STATS(conn->tn, conn->tcb.recovery == TOYTCP_RECOVERY_LOSS ?

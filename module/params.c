@@ -12,6 +12,7 @@
  *   max_retries     retransmission timeouts in a row before giving up.
  *   syn_retries     the same for our SYN (SYN_SENT).
  *   synack_retries  the same for our SYN,ACK (SYN_RECV).
+ *   rto_min_ms      the least RTO an RTT sample may give.
  *   mss             largest payload of one segment.
  *   backlog         half-open connections one listener keeps (SYN_RECV).
  *   syncookies      0 never, 1 once a listener's backlog is full, 2 always.
@@ -26,11 +27,13 @@
 #include <linux/string.h>
 #include <linux/sysfs.h>
 #include "params.h"
+#include "rtt.h"
 
 unsigned int toytcp_msl_ms = 30000;
 EXPORT_SYMBOL_IF_KUNIT(toytcp_msl_ms);
 unsigned int toytcp_rto_ms = 1000;
 EXPORT_SYMBOL_IF_KUNIT(toytcp_rto_ms);
+unsigned int toytcp_rto_min_ms = TOYTCP_RTO_MIN_MS;
 unsigned int toytcp_fin_timeout_ms = 60000;
 unsigned int toytcp_max_retries = 6;
 EXPORT_SYMBOL_IF_KUNIT(toytcp_max_retries);
@@ -100,6 +103,8 @@ TOYTCP_PARAM(msl_ms, toytcp_msl_ms, 1, 3600000,
 	     "maximum segment lifetime in ms; TIME_WAIT lasts 2*msl_ms (default 30000)");
 TOYTCP_PARAM(rto_ms, toytcp_rto_ms, 1, 3600000,
 	     "initial retransmission timeout in ms (default 1000)");
+TOYTCP_PARAM(rto_min_ms, toytcp_rto_min_ms, 1, TOYTCP_RTO_MAX_MS,
+	     "the least RTO an RTT sample may give, in ms (default 200, as Linux)");
 TOYTCP_PARAM(fin_timeout_ms, toytcp_fin_timeout_ms, 1, 3600000,
 	     "how long FIN_WAIT2 waits for the peer's FIN, in ms (default 60000)");
 TOYTCP_PARAM(max_retries, toytcp_max_retries, 1, 30,

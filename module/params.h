@@ -8,6 +8,7 @@
 /* Read these with READ_ONCE(): writable ones change under our feet. */
 extern unsigned int toytcp_msl_ms;
 extern unsigned int toytcp_rto_ms;
+extern unsigned int toytcp_rto_min_ms;
 extern unsigned int toytcp_fin_timeout_ms;
 extern unsigned int toytcp_max_retries;
 extern unsigned int toytcp_syn_retries;

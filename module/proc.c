@@ -39,7 +39,9 @@ static struct proc_dir_entry *toytcp_proc_dir;
  * what toytcp, playing the application, does with received data ("echo"
  * sends it back, "-" drops it after counting); mss: the send MSS, the
  * most payload one segment carries (the peer's MSS option, 536 without
- * one, at most what our route allows).
+ * one, at most what our route allows); rtt: SRTT/RTTVAR in ms, as `ss -i`
+ * shows them ("-" before the first sample); rto: the retransmission
+ * timeout now, in ms (RFC 6298, rtt.c).
  *
  * The listing walks the table with an rhashtable walker kept in the open
  * file, so each read() goes on where the last one stopped: reading the
@@ -51,7 +53,7 @@ struct toytcp_conns_iter {
 };
 
 #define TOYTCP_CONNS_FMT \
-	"%-21s %-21s %-11s %10s %10s %10s %7s %7s %10s %10s %8s %-14s %-4s %5s\n"
+	"%-21s %-21s %-11s %10s %10s %10s %7s %7s %10s %10s %8s %-14s %-4s %5s %-15s %6s\n"
 
 /* The walker's current connection (again), skipping a resize's -EAGAIN. */
 static void *toytcp_conns_peek(struct toytcp_conns_iter *it)
@@ -101,14 +103,14 @@ static void toytcp_conns_show_conn(struct seq_file *seq, struct toytcp_conn *con
 	const struct toytcp_key *k = &conn->key;
 	const struct toytcp_tcb *tcb = &conn->tcb;
 	const char *app = conn->echo ? "echo" : "-";
-	char local[24], remote[24], num[9][24], timer[24];
+	char local[24], remote[24], num[11][24], timer[24];
 	s64 ms;
 
 	snprintf(local, sizeof(local), "%pI4:%u", &k->laddr, ntohs(k->lport));
 	snprintf(remote, sizeof(remote), "%pI4:%u", &k->raddr, ntohs(k->rport));
 	if (tcb->state == TOYTCP_LISTEN) {
 		seq_printf(seq, TOYTCP_CONNS_FMT, local, remote, "LISTEN",
-			   "-", "-", "-", "-", "-", "-", "-", "-", "-", app, "-");
+			   "-", "-", "-", "-", "-", "-", "-", "-", "-", app, "-", "-", "-");
 		return;
 	}
 	snprintf(num[0], sizeof(num[0]), "%u", tcb->snd_una);
@@ -120,6 +122,13 @@ static void toytcp_conns_show_conn(struct seq_file *seq, struct toytcp_conn *con
 	snprintf(num[6], sizeof(num[6]), "%llu", conn->rx_bytes);
 	snprintf(num[7], sizeof(num[7]), "%08x", conn->rx_crc);
 	snprintf(num[8], sizeof(num[8]), "%u", tcb->mss);
+	if (conn->rtt.srtt_us)
+		snprintf(num[9], sizeof(num[9]), "%u.%03u/%u.%03u",
+			 conn->rtt.srtt_us / 1000, conn->rtt.srtt_us % 1000,
+			 conn->rtt.rttvar_us / 1000, conn->rtt.rttvar_us % 1000);
+	else
+		strscpy(num[9], "-", sizeof(num[9]));
+	snprintf(num[10], sizeof(num[10]), "%u", conn->rtt.rto_ms);
 	ms = toytcp_timer_remaining_ms(conn);
 	if (ms < 0)
 		strscpy(timer, "-", sizeof(timer));
@@ -127,7 +136,7 @@ static void toytcp_conns_show_conn(struct seq_file *seq, struct toytcp_conn *con
 		snprintf(timer, sizeof(timer), "%s:%lld", toytcp_timer_name(conn), ms);
 	seq_printf(seq, TOYTCP_CONNS_FMT, local, remote,
 		   toytcp_state_name(tcb->state), num[0], num[1], num[2], num[3],
-		   num[4], num[5], num[6], num[7], timer, app, num[8]);
+		   num[4], num[5], num[6], num[7], timer, app, num[8], num[9], num[10]);
 }
 
 static int toytcp_conns_show(struct seq_file *seq, void *v)
@@ -137,7 +146,8 @@ static int toytcp_conns_show(struct seq_file *seq, void *v)
 	if (v == SEQ_START_TOKEN) {
 		seq_printf(seq, TOYTCP_CONNS_FMT, "local", "remote", "state",
 			   "snd_una", "snd_nxt", "rcv_nxt", "snd_wnd", "sendq",
-			   "tx_bytes", "rx_bytes", "rx_crc32", "timer", "app", "mss");
+			   "tx_bytes", "rx_bytes", "rx_crc32", "timer", "app", "mss",
+			   "rtt", "rto");
 		return 0;
 	}
 	spin_lock_bh(&conn->lock);

@@ -7,14 +7,15 @@
  *   rtx        SYN_SENT, SYN_RECV, and whenever something sent is not yet
  *              acknowledged (data, FIN), or data or a FIN waits for a
  *              zero window: retransmit the oldest segment (or probe the
- *              window), double the RTO (from rto_ms up to
- *              TOYTCP_RTO_MAX_MS), and give up after syn_retries (SYN),
- *              synack_retries (SYN,ACK) or max_retries timeouts in a row
- *              (the connection is closed, no RST sent). Any
- *              acknowledgment of new data starts over from rto_ms; an
- *              answer to a zero-window probe starts the count over and
- *              keeps the backoff, so probing goes on as long as the peer
- *              answers (RFC 9293 MUST-37).
+ *              window), double the RTO (rtt.c: RFC 6298's estimate, at
+ *              first rto_ms, up to TOYTCP_RTO_MAX_MS), and give up after
+ *              syn_retries (SYN), synack_retries (SYN,ACK) or max_retries
+ *              timeouts in a row (the connection is closed, no RST sent).
+ *              Any acknowledgment of new data starts the count over; the
+ *              backoff stays until an RTT sample sets the RTO again
+ *              (Karn). An answer to a zero-window probe starts the count
+ *              over too, so probing goes on as long as the peer answers
+ *              (RFC 9293 MUST-37).
  *              A resend that cannot be built (no memory) is tried again
  *              after at most TOYTCP_RESOURCE_PROBE_MS, without backoff.
  *   timewait   TIME_WAIT: after 2 * msl_ms the connection is deleted
@@ -126,9 +127,8 @@ void toytcp_timers_after_event(struct toytcp_conn *conn, enum toytcp_timer_op op
 		conn->retries = 0;
 		break;
 	case TOYTCP_TIMER_RTX:
-		/* Progress: the backoff starts over. */
+		/* Progress: the count starts over; the timer runs anew. */
 		conn->retries = 0;
-		conn->rto_ms = READ_ONCE(toytcp_rto_ms);
 		if (conn->timer_kind == TOYTCP_TIMER_KIND_RTX)
 			toytcp_timer_stop(conn);
 		break;
@@ -138,7 +138,7 @@ void toytcp_timers_after_event(struct toytcp_conn *conn, enum toytcp_timer_op op
 
 	waiting = toytcp_fsm_outstanding(tcb) || toytcp_fsm_has_unsent(tcb);
 	if (waiting && conn->timer_kind == TOYTCP_TIMER_NONE)
-		toytcp_timer_arm(conn, TOYTCP_TIMER_KIND_RTX, conn->rto_ms);
+		toytcp_timer_arm(conn, TOYTCP_TIMER_KIND_RTX, conn->rtt.rto_ms);
 	else if (!waiting && conn->timer_kind == TOYTCP_TIMER_KIND_RTX)
 		toytcp_timer_stop(conn);
 }
@@ -181,14 +181,15 @@ static void toytcp_timer_rtx_expired(struct toytcp_conn *conn,
 		 * congestion".
 		 */
 		toytcp_timer_arm(conn, TOYTCP_TIMER_KIND_RTX,
-				 min_t(u32, conn->rto_ms, TOYTCP_RESOURCE_PROBE_MS));
+				 min_t(u32, conn->rtt.rto_ms, TOYTCP_RESOURCE_PROBE_MS));
 		return;
 	}
 	conn->retries++;
-	conn->rto_ms = min_t(u32, conn->rto_ms * 2, TOYTCP_RTO_MAX_MS);
+	toytcp_rtt_retransmitted(&conn->rtt);
+	toytcp_rtt_backoff(&conn->rtt);
 	if (!err)
 		TOYTCP_INC_STATS(conn->tn, TOYTCP_MIB_RETRANSSEGS);
-	toytcp_timer_arm(conn, TOYTCP_TIMER_KIND_RTX, conn->rto_ms);
+	toytcp_timer_arm(conn, TOYTCP_TIMER_KIND_RTX, conn->rtt.rto_ms);
 }
 
 static enum hrtimer_restart toytcp_timer_fired(struct hrtimer *timer)

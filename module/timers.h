@@ -15,9 +15,6 @@ void toytcp_timers_after_event(struct toytcp_conn *conn, enum toytcp_timer_op op
 s64 toytcp_timer_remaining_ms(struct toytcp_conn *conn);
 const char *toytcp_timer_name(struct toytcp_conn *conn);
 
-/* Retransmission timeouts never grow past this (Linux's TCP_RTO_MAX). */
-#define TOYTCP_RTO_MAX_MS	120000
-
 /*
  * A retransmission that could not be built for lack of memory is tried
  * again this soon, without backing off (Linux's TCP_RESOURCE_PROBE_INTERVAL).

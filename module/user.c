@@ -118,6 +118,7 @@ int toytcp_user_connect(struct toytcp_net *tn, __be32 daddr, __be16 dport,
 	TOYTCP_INC_STATS(tn, TOYTCP_MIB_ACTIVEOPENS);
 	toytcp_conn_set_state(conn, TOYTCP_SYN_SENT);
 	toytcp_output_queue_reply(conn, &v.reply, &q);
+	toytcp_rtt_sent(&conn->rtt, conn->tcb.snd_nxt, toytcp_clock_us());
 	toytcp_timers_after_event(conn, TOYTCP_TIMER_KEEP);
 	spin_unlock_bh(&conn->lock);
 	toytcp_output_xmit(tn, &q);

@@ -13,7 +13,7 @@ two_hosts
 third_host
 sysctl -qw net.core.netdev_max_backlog=1000000
 # Long timers: the targets stay in their states while the fuzz runs.
-load rto_ms=5000 max_retries=30 msl_ms=600000 fin_timeout_ms=600000
+load rto_ms=5000 rto_min_ms=5000 max_retries=30 msl_ms=600000 fin_timeout_ms=600000
 ctl a disable || fail "disable in a"
 "$STRESS" --seed "${TOYTCP_SEED:-1}" fuzz --count "$count" || fail "fuzz"
 unload
