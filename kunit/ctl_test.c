@@ -21,6 +21,7 @@ struct ctl_case {
 	u16 rport;
 	bool echo;
 	const char *data;
+	bool on;
 };
 
 static const struct ctl_case ctl_cases[] = {
@@ -41,6 +42,9 @@ static const struct ctl_case ctl_cases[] = {
 	{ "abort 0.0.0.0:7 0.0.0.0:0", 0, TOYTCP_CTL_ABORT, 0, 7, 0, 0 },
 	{ "disable", 0, TOYTCP_CTL_DISABLE },
 	{ "enable\n", 0, TOYTCP_CTL_ENABLE },
+	{ "keepalive 10.0.0.1:40001 10.0.0.2:7 on", 0, TOYTCP_CTL_KEEPALIVE,
+	  IP(10, 0, 0, 1), 40001, IP(10, 0, 0, 2), 7, .on = true },
+	{ "keepalive 0.0.0.0:7 0.0.0.0:0 off\n", 0, TOYTCP_CTL_KEEPALIVE, 0, 7, 0, 0 },
 	/* malformed */
 	{ "", -EINVAL },
 	{ "\n", -EINVAL },
@@ -68,6 +72,9 @@ static const struct ctl_case ctl_cases[] = {
 	{ "close 10.0.0.1:40001 10.0.0.2:7 now", -EINVAL },
 	{ "abort 10.0.0.1 10.0.0.2:7", -EINVAL },
 	{ "disable now", -EINVAL },
+	{ "keepalive 10.0.0.1:40001 10.0.0.2:7", -EINVAL },
+	{ "keepalive 10.0.0.1:40001 10.0.0.2:7 yes", -EINVAL },
+	{ "keepalive 10.0.0.1:40001 10.0.0.2:7 on now", -EINVAL },
 };
 
 static void ctl_case_desc(const struct ctl_case *c, char *desc)
@@ -102,6 +109,7 @@ static void toytcp_ctl_parse_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, cmd.remote.addr, c->raddr);
 	KUNIT_EXPECT_EQ(test, ntohs(cmd.remote.port), c->rport);
 	KUNIT_EXPECT_EQ(test, cmd.echo, c->echo);
+	KUNIT_EXPECT_EQ(test, cmd.on, c->on);
 	if (c->data) {
 		KUNIT_ASSERT_NOT_NULL(test, cmd.data);
 		KUNIT_EXPECT_EQ(test, cmd.len, strlen(c->data));

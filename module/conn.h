@@ -45,8 +45,8 @@ struct toytcp_net;
  * @node: in the namespace's table
  * @key: the 4-tuple
  * @tn: the namespace's toytcp state
- * @refcnt: the table holds one reference, an armed timer another; a
- *          future socket will hold a third
+ * @refcnt: the table holds one reference, each armed timer another; a
+ *          future socket will hold one more
  * @lock: protects everything below; taken with spin_lock_bh() (the timer
  *        runs in softirq context)
  * @dead: out of the table; the timer must not be armed again
@@ -62,6 +62,12 @@ struct toytcp_net;
  * @timer_kind: what @timer is armed for (TOYTCP_TIMER_NONE: nothing)
  * @timer_ref: @timer holds a reference on the connection
  * @rtt: the RTT estimate and the retransmission timeout (rtt.c)
+ * @ka_timer: the keepalive timer (timers.c), its own beside @timer
+ * @ka_ref: @ka_timer holds a reference on the connection
+ * @ka_on: keepalive is on (`keepalive ... on`; a listener's children
+ *         inherit it)
+ * @ka_probes: keepalive probes sent since the peer was last heard
+ * @ka_last: jiffies when the peer was last heard (an acceptable segment)
  * @retries: retransmissions since the last progress
  * @challenge_stamp: jiffies when the current challenge-ACK second began
  * @challenge_count: challenge ACKs sent in that second
@@ -93,6 +99,11 @@ struct toytcp_conn {
 	enum toytcp_timer_kind timer_kind;
 	bool timer_ref;
 	struct toytcp_rtt rtt;
+	struct hrtimer ka_timer;
+	bool ka_ref;
+	bool ka_on;
+	u8 ka_probes;
+	unsigned long ka_last;
 	u8 retries;
 	unsigned long challenge_stamp;
 	u8 challenge_count;

@@ -75,6 +75,7 @@ static const struct {
 	{ "abort",	TOYTCP_CTL_ABORT },
 	{ "disable",	TOYTCP_CTL_DISABLE },
 	{ "enable",	TOYTCP_CTL_ENABLE },
+	{ "keepalive",	TOYTCP_CTL_KEEPALIVE },
 };
 
 /* The arguments of one command; @cur is what follows its name. */
@@ -108,6 +109,7 @@ static int toytcp_ctl_parse_args(char *cur, struct toytcp_ctl_cmd *cmd)
 	case TOYTCP_CTL_SEND:
 	case TOYTCP_CTL_CLOSE:
 	case TOYTCP_CTL_ABORT:
+	case TOYTCP_CTL_KEEPALIVE:
 		w = toytcp_ctl_word(&cur);
 		if (!w || toytcp_parse_endpoint(w, &cmd->local))
 			return -EINVAL;
@@ -115,6 +117,12 @@ static int toytcp_ctl_parse_args(char *cur, struct toytcp_ctl_cmd *cmd)
 		w = toytcp_ctl_word(&cur);
 		if (!w || toytcp_parse_endpoint(w, &cmd->remote))
 			return -EINVAL;
+		if (cmd->op == TOYTCP_CTL_KEEPALIVE) {
+			w = toytcp_ctl_word(&cur);
+			if (!w || (strcmp(w, "on") && strcmp(w, "off")))
+				return -EINVAL;
+			cmd->on = !strcmp(w, "on");
+		}
 		if (cmd->op != TOYTCP_CTL_SEND) {
 			w = toytcp_ctl_word(&cur);
 			break;
@@ -212,6 +220,8 @@ int toytcp_ctl_exec(struct toytcp_net *tn, const struct toytcp_ctl_cmd *cmd)
 	case TOYTCP_CTL_ENABLE:
 		WRITE_ONCE(tn->enabled, true);
 		return 0;
+	case TOYTCP_CTL_KEEPALIVE:
+		return toytcp_user_keepalive(tn, &key, cmd->on);
 	}
 	return -EINVAL;
 }

@@ -18,6 +18,7 @@ enum toytcp_ctl_op {
 	TOYTCP_CTL_ABORT,
 	TOYTCP_CTL_DISABLE,
 	TOYTCP_CTL_ENABLE,
+	TOYTCP_CTL_KEEPALIVE,
 };
 
 /**
@@ -27,6 +28,7 @@ enum toytcp_ctl_op {
  *         0 for an ephemeral one; send/close/abort: the connection's LOCAL
  * @remote: connect: the destination; send/close/abort: REMOTE
  * @echo: listen ... echo
+ * @on: keepalive ... on (off: false)
  * @data: send: the text, pointing into the parsed buffer
  * @len: send: its length
  * @why: when parsing fails, a reason for the log
@@ -36,6 +38,7 @@ struct toytcp_ctl_cmd {
 	struct toytcp_endpoint local;
 	struct toytcp_endpoint remote;
 	bool echo;
+	bool on;
 	const char *data;
 	size_t len;
 	const char *why;

@@ -759,6 +759,7 @@ void toytcp_fsm_segment(struct toytcp_tcb *tcb, const struct toytcp_seg *seg,
 	/* fifth, check the ACK field: "if the ACK bit is off drop the segment" */
 	if (!(seg->flags & TOYTCP_ACK) || !toytcp_fsm_ack(tcb, seg, v))
 		return;
+	v->alive = true;
 	/* sixth, the URG bit: not used. */
 	if (toytcp_fsm_fin_rcvd(in)) {
 		toytcp_fsm_after_fin(in, tcb, seg, v);

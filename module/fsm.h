@@ -122,6 +122,8 @@ enum toytcp_recovery {
  *             only within the connection's rate limit
  * @oow: @reply answers an out-of-window segment without sequence space:
  *       the caller sends it at most once per TOYTCP_OOW_INTERVAL_MS
+ * @alive: the segment passed the checks of steps 1 to 5: the peer is
+ *         there (keepalive counts it as heard)
  * @reopen_iss: a new SYN in TIME_WAIT (toytcp_fsm_time_wait_syn()): if a
  *              listener takes the port, end this connection and hand the
  *              SYN to it with this ISS; 0 otherwise
@@ -137,6 +139,7 @@ struct toytcp_verdict {
 	bool reset;
 	bool challenge;
 	bool oow;
+	bool alive;
 	u32 reopen_iss;
 	int err;
 };

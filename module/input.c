@@ -218,6 +218,10 @@ void toytcp_input_conn(struct toytcp_conn *conn, struct sk_buff *skb,
 		}
 	}
 	toytcp_input_limit_reply(conn, &v);
+	if (v.alive) {
+		conn->ka_last = jiffies;	/* keepalive: the peer is there */
+		conn->ka_probes = 0;
+	}
 	if (conn->tcb.snd_una != una)
 		toytcp_rtt_acked(&conn->rtt, conn->tcb.snd_una, toytcp_clock_us());
 	if (v.reply.flags & TOYTCP_SYN)

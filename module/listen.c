@@ -52,6 +52,8 @@ static struct toytcp_conn *toytcp_listen_child(struct toytcp_net *tn,
 	child->tcb.state = TOYTCP_LISTEN;	/* so that the trace shows where it came from */
 	child->echo = READ_ONCE(lst->echo);
 	spin_lock_bh(&child->lock);
+	if (READ_ONCE(lst->ka_on))
+		toytcp_timer_keepalive_set(child, true);
 	if (toytcp_table_insert(&tn->table, child)) {
 		/* The same 4-tuple raced us on another CPU and won. */
 		toytcp_conn_done(child);	/* returns the charge, frees it */

@@ -175,14 +175,17 @@ int toytcp_output_queue_out(struct toytcp_conn *conn,
  * @conn: the connection, locked
  * @reply: the segment; nothing when its flags are 0
  * @q: where to queue it for toytcp_output_xmit()
+ *
+ * Return: 0, or why it could not be built (see toytcp_output_queue_out()).
  */
-void toytcp_output_queue_reply(struct toytcp_conn *conn,
-			       const struct toytcp_reply *reply,
-			       struct sk_buff_head *q)
+int toytcp_output_queue_reply(struct toytcp_conn *conn,
+			      const struct toytcp_reply *reply,
+			      struct sk_buff_head *q)
 {
-	if (reply->flags)
-		toytcp_output_queue(conn, reply->seq, reply->ack, reply->flags,
-				    NULL, 0, q);
+	if (!reply->flags)
+		return 0;
+	return toytcp_output_queue(conn, reply->seq, reply->ack, reply->flags,
+				   NULL, 0, q);
 }
 
 /**

@@ -16,9 +16,9 @@ struct toytcp_seg;
 int toytcp_output_route(struct net *net, __be32 daddr, __be32 *saddr, u16 *mss);
 int toytcp_output_queue_out(struct toytcp_conn *conn,
 			     const struct toytcp_out *out, struct sk_buff_head *q);
-void toytcp_output_queue_reply(struct toytcp_conn *conn,
-			       const struct toytcp_reply *reply,
-			       struct sk_buff_head *q);
+int toytcp_output_queue_reply(struct toytcp_conn *conn,
+			      const struct toytcp_reply *reply,
+			      struct sk_buff_head *q);
 void toytcp_output_queue_data(struct toytcp_conn *conn, struct sk_buff_head *q);
 void toytcp_output_queue_resend(struct toytcp_conn *conn, struct sk_buff_head *q);
 void toytcp_output_answer(struct toytcp_net *tn, const struct toytcp_seg *seg,

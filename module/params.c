@@ -14,6 +14,10 @@
  *   synack_retries  the same for our SYN,ACK (SYN_RECV).
  *   rto_min_ms      the least RTO an RTT sample may give.
  *   mss             largest payload of one segment.
+ *   keepalive_time_ms, keepalive_intvl_ms, keepalive_probes
+ *                   keepalive (off unless asked for): idle time before the
+ *                   first probe, time between probes, probes unanswered
+ *                   before the peer is declared gone.
  *   backlog         half-open connections one listener keeps (SYN_RECV).
  *   syncookies      0 never, 1 once a listener's backlog is full, 2 always.
  *   max_conns       connections one namespace holds, listeners aside.
@@ -41,6 +45,9 @@ unsigned int toytcp_syn_retries = 7;
 EXPORT_SYMBOL_IF_KUNIT(toytcp_syn_retries);
 unsigned int toytcp_synack_retries = 5;
 EXPORT_SYMBOL_IF_KUNIT(toytcp_synack_retries);
+unsigned int toytcp_keepalive_time_ms = 7200000;
+unsigned int toytcp_keepalive_intvl_ms = 75000;
+unsigned int toytcp_keepalive_probes = 9;
 unsigned int toytcp_mss = 1460;
 unsigned int toytcp_backlog = 128;
 EXPORT_SYMBOL_IF_KUNIT(toytcp_backlog);
@@ -113,6 +120,12 @@ TOYTCP_PARAM(syn_retries, toytcp_syn_retries, 1, 30,
 	     "SYN retransmissions before an active open gives up (default 7: over 3 minutes)");
 TOYTCP_PARAM(synack_retries, toytcp_synack_retries, 1, 30,
 	     "SYN,ACK retransmissions before a half-open connection gives up (default 5)");
+TOYTCP_PARAM(keepalive_time_ms, toytcp_keepalive_time_ms, 1, 32767000,
+	     "idle time before the first keepalive probe, in ms (default 7200000: 2 hours, as Linux)");
+TOYTCP_PARAM(keepalive_intvl_ms, toytcp_keepalive_intvl_ms, 1, 32767000,
+	     "time between keepalive probes, in ms (default 75000)");
+TOYTCP_PARAM(keepalive_probes, toytcp_keepalive_probes, 1, 127,
+	     "unanswered keepalive probes before the peer is given up (default 9)");
 TOYTCP_PARAM(mss, toytcp_mss, 1, 65535 - 20 - 20,
 	     "largest payload of one segment in bytes (default 1460)");
 TOYTCP_PARAM(backlog, toytcp_backlog, 1, 65535,

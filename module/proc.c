@@ -41,7 +41,9 @@ static struct proc_dir_entry *toytcp_proc_dir;
  * most payload one segment carries (the peer's MSS option, 536 without
  * one, at most what our route allows); rtt: SRTT/RTTVAR in ms, as `ss -i`
  * shows them ("-" before the first sample); rto: the retransmission
- * timeout now, in ms (RFC 6298, rtt.c).
+ * timeout now, in ms (RFC 6298, rtt.c); keepalive: "-" when off, else the
+ * milliseconds until the keepalive timer looks again and the probes sent
+ * unanswered ("7199876/0"); a listener shows "on" when its children get it.
  *
  * The listing walks the table with an rhashtable walker kept in the open
  * file, so each read() goes on where the last one stopped: reading the
@@ -53,7 +55,7 @@ struct toytcp_conns_iter {
 };
 
 #define TOYTCP_CONNS_FMT \
-	"%-21s %-21s %-11s %10s %10s %10s %7s %7s %10s %10s %8s %-14s %-4s %5s %-15s %6s\n"
+	"%-21s %-21s %-11s %10s %10s %10s %7s %7s %10s %10s %8s %-14s %-4s %5s %-15s %6s %s\n"
 
 /* The walker's current connection (again), skipping a resize's -EAGAIN. */
 static void *toytcp_conns_peek(struct toytcp_conns_iter *it)
@@ -103,14 +105,15 @@ static void toytcp_conns_show_conn(struct seq_file *seq, struct toytcp_conn *con
 	const struct toytcp_key *k = &conn->key;
 	const struct toytcp_tcb *tcb = &conn->tcb;
 	const char *app = conn->echo ? "echo" : "-";
-	char local[24], remote[24], num[11][24], timer[24];
+	char local[24], remote[24], num[12][24], timer[24];
 	s64 ms;
 
 	snprintf(local, sizeof(local), "%pI4:%u", &k->laddr, ntohs(k->lport));
 	snprintf(remote, sizeof(remote), "%pI4:%u", &k->raddr, ntohs(k->rport));
 	if (tcb->state == TOYTCP_LISTEN) {
 		seq_printf(seq, TOYTCP_CONNS_FMT, local, remote, "LISTEN",
-			   "-", "-", "-", "-", "-", "-", "-", "-", "-", app, "-", "-", "-");
+			   "-", "-", "-", "-", "-", "-", "-", "-", "-", app, "-", "-", "-",
+			   conn->ka_on ? "on" : "-");
 		return;
 	}
 	snprintf(num[0], sizeof(num[0]), "%u", tcb->snd_una);
@@ -129,6 +132,11 @@ static void toytcp_conns_show_conn(struct seq_file *seq, struct toytcp_conn *con
 	else
 		strscpy(num[9], "-", sizeof(num[9]));
 	snprintf(num[10], sizeof(num[10]), "%u", conn->rtt.rto_ms);
+	ms = toytcp_timer_keepalive_remaining_ms(conn);
+	if (ms < 0)
+		strscpy(num[11], "-", sizeof(num[11]));
+	else
+		snprintf(num[11], sizeof(num[11]), "%lld/%u", ms, conn->ka_probes);
 	ms = toytcp_timer_remaining_ms(conn);
 	if (ms < 0)
 		strscpy(timer, "-", sizeof(timer));
@@ -136,7 +144,8 @@ static void toytcp_conns_show_conn(struct seq_file *seq, struct toytcp_conn *con
 		snprintf(timer, sizeof(timer), "%s:%lld", toytcp_timer_name(conn), ms);
 	seq_printf(seq, TOYTCP_CONNS_FMT, local, remote,
 		   toytcp_state_name(tcb->state), num[0], num[1], num[2], num[3],
-		   num[4], num[5], num[6], num[7], timer, app, num[8], num[9], num[10]);
+		   num[4], num[5], num[6], num[7], timer, app, num[8], num[9], num[10],
+		   num[11]);
 }
 
 static int toytcp_conns_show(struct seq_file *seq, void *v)
@@ -147,7 +156,7 @@ static int toytcp_conns_show(struct seq_file *seq, void *v)
 		seq_printf(seq, TOYTCP_CONNS_FMT, "local", "remote", "state",
 			   "snd_una", "snd_nxt", "rcv_nxt", "snd_wnd", "sendq",
 			   "tx_bytes", "rx_bytes", "rx_crc32", "timer", "app", "mss",
-			   "rtt", "rto");
+			   "rtt", "rto", "keepalive");
 		return 0;
 	}
 	spin_lock_bh(&conn->lock);

@@ -26,6 +26,8 @@ enum toytcp_mib_field {
 	TOYTCP_MIB_CHALLENGEACK,	/* TCPChallengeACK: sent (RFC 5961) */
 	TOYTCP_MIB_CHALLENGESKIPPED,	/* TCPACKSkippedChallenge: over the limit */
 	TOYTCP_MIB_ACKSKIPPEDSEQ,	/* TCPACKSkippedSeq: out-of-window ACK limited */
+	TOYTCP_MIB_KEEPALIVE,		/* TCPKeepAlive: keepalive probes sent */
+	TOYTCP_MIB_ABORTONTIMEOUT,	/* TCPAbortOnTimeout: given up on a silent peer */
 	TOYTCP_MIB_TWREOPENED,		/* TWReopened: TIME_WAIT ended by a new SYN (toytcp's) */
 	TOYTCP_MIB_SYNCOOKIESSENT,	/* SyncookiesSent: SYN,ACKs with a cookie */
 	TOYTCP_MIB_SYNCOOKIESRECV,	/* SyncookiesRecv: valid cookies back */

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Timers. Each connection has one hrtimer, in soft mode: it fires in
- * softirq context and takes conn->lock like the packet path does. What it
- * is armed for depends on the state, and it is only ever one of these:
+ * Timers. Each connection has two hrtimers, in soft mode: they fire in
+ * softirq context and take conn->lock like the packet path does.
+ *
+ * The connection timer (conn->timer) is armed for one of these, which
+ * never need to run at once (what is due depends on the state):
  *
  *   rtx        SYN_SENT, SYN_RECV, and whenever something sent is not yet
  *              acknowledged (data, FIN), or data or a FIN waits for a
@@ -24,17 +26,26 @@
  *              its own; after fin_timeout_ms without a segment of data
  *              the connection is deleted. Data restarts it.
  *
+ * The keepalive timer (conn->ka_timer) runs beside it, since keepalive
+ * watches an idle connection in any synchronized state (keepalive.c):
+ *
+ *   keepalive  with keepalive on: after keepalive_time_ms without a word
+ *              from the peer, a probe (TCPKeepAlive), then one every
+ *              keepalive_intvl_ms; after keepalive_probes unanswered, a
+ *              RST and the connection is closed (TCPAbortOnTimeout).
+ *
  * References: an armed timer holds a reference on its connection
- * (->timer_ref), taken when it is armed and given back by the callback, or
- * by whoever cancels it before it runs. A connection that is ->dead is
- * never armed again. Teardown from process context waits for a running
- * callback (toytcp_timer_sync_stop()).
+ * (->timer_ref, ->ka_ref), taken when it is armed and given back by the
+ * callback, or by whoever cancels it before it runs. A connection that is
+ * ->dead is never armed again. Teardown from process context waits for
+ * running callbacks (toytcp_timer_sync_stop()).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/hrtimer.h>
 #include <linux/skbuff.h>
 #include "conn.h"
+#include "keepalive.h"
 #include "netns.h"
 #include "output.h"
 #include "params.h"
@@ -48,53 +59,84 @@ static const char * const toytcp_timer_names[] = {
 	[TOYTCP_TIMER_KIND_FIN_WAIT2]	= "finwait2",
 };
 
-/* Arm (or re-arm) the timer. Called with conn->lock held. */
+/*
+ * Arm (or re-arm) one of the connection's hrtimers, which holds a
+ * reference while armed (@ref). Called with conn->lock held.
+ */
+static void __toytcp_timer_arm(struct toytcp_conn *conn, struct hrtimer *t,
+			       bool *ref, u32 ms)
+{
+	if (conn->dead)
+		return;
+	if (!*ref) {
+		refcount_inc(&conn->refcnt);
+		*ref = true;
+	}
+	hrtimer_start(t, ms_to_ktime(ms), HRTIMER_MODE_REL_SOFT);
+}
+
+/*
+ * Cancel one of the hrtimers without waiting. If its callback is already
+ * running, waiting for the lock, it finds nothing to do and gives the
+ * reference back itself. Called with conn->lock held.
+ */
+static void __toytcp_timer_stop(struct toytcp_conn *conn, struct hrtimer *t,
+				bool *ref)
+{
+	if (hrtimer_try_to_cancel(t) >= 0 && *ref) {
+		*ref = false;
+		toytcp_conn_put(conn);
+	}
+}
+
+/* Arm the connection timer for @kind. Called with conn->lock held. */
 static void toytcp_timer_arm(struct toytcp_conn *conn,
 			     enum toytcp_timer_kind kind, u32 ms)
 {
 	if (conn->dead)
 		return;
-	if (!conn->timer_ref) {
-		refcount_inc(&conn->refcnt);
-		conn->timer_ref = true;
-	}
 	conn->timer_kind = kind;
-	hrtimer_start(&conn->timer, ms_to_ktime(ms), HRTIMER_MODE_REL_SOFT);
+	__toytcp_timer_arm(conn, &conn->timer, &conn->timer_ref, ms);
 }
 
 /**
- * toytcp_timer_stop() - stop the timer without waiting
+ * toytcp_timer_stop() - stop the connection's timers without waiting
  * @conn: the connection, locked
  *
- * If the callback is already running, waiting for the lock, it finds
- * nothing to do and gives the reference back itself.
+ * The keepalive timer stops too, unless keepalive is still on and the
+ * connection alive: only the connection timer is the caller's business.
  */
 void toytcp_timer_stop(struct toytcp_conn *conn)
 {
-	int ret = hrtimer_try_to_cancel(&conn->timer);
-
 	conn->timer_kind = TOYTCP_TIMER_NONE;
-	if (ret >= 0 && conn->timer_ref) {
-		conn->timer_ref = false;
+	__toytcp_timer_stop(conn, &conn->timer, &conn->timer_ref);
+	if (conn->dead || !conn->ka_on)
+		__toytcp_timer_stop(conn, &conn->ka_timer, &conn->ka_ref);
+}
+
+/* Give back the reference of a timer that can no longer run. Locked. */
+static void toytcp_timer_drop_ref(struct toytcp_conn *conn, bool *ref)
+{
+	if (*ref) {
+		*ref = false;
 		toytcp_conn_put(conn);
 	}
 }
 
 /**
- * toytcp_timer_sync_stop() - stop the timer and wait for its callback
+ * toytcp_timer_sync_stop() - stop both timers and wait for their callbacks
  * @conn: a dead connection, unlocked, with a reference held by the caller
  *
- * Process context only. The timer never runs again afterwards.
+ * Process context only. The timers never run again afterwards.
  */
 void toytcp_timer_sync_stop(struct toytcp_conn *conn)
 {
 	hrtimer_cancel(&conn->timer);
+	hrtimer_cancel(&conn->ka_timer);
 	spin_lock_bh(&conn->lock);
 	conn->timer_kind = TOYTCP_TIMER_NONE;
-	if (conn->timer_ref) {
-		conn->timer_ref = false;
-		toytcp_conn_put(conn);
-	}
+	toytcp_timer_drop_ref(conn, &conn->timer_ref);
+	toytcp_timer_drop_ref(conn, &conn->ka_ref);
 	spin_unlock_bh(&conn->lock);
 }
 
@@ -167,6 +209,7 @@ static void toytcp_timer_rtx_expired(struct toytcp_conn *conn,
 	int err;
 
 	if (conn->retries >= toytcp_timer_max_retries(&conn->tcb)) {
+		TOYTCP_INC_STATS(conn->tn, TOYTCP_MIB_ABORTONTIMEOUT);
 		toytcp_conn_set_state(conn, TOYTCP_CLOSED);
 		return;
 	}
@@ -230,14 +273,135 @@ static enum hrtimer_restart toytcp_timer_fired(struct hrtimer *timer)
 	return HRTIMER_NORESTART;
 }
 
+/* The keepalive parameters, read once. */
+static void toytcp_timer_ka_params(struct toytcp_ka_params *p)
+{
+	p->time_ms = READ_ONCE(toytcp_keepalive_time_ms);
+	p->intvl_ms = READ_ONCE(toytcp_keepalive_intvl_ms);
+	p->probes = READ_ONCE(toytcp_keepalive_probes);
+}
+
+/*
+ * The keepalive timer fired on a connection with keepalive on: probe,
+ * wait, or give the peer up (keepalive.c decides). Called locked.
+ */
+static void toytcp_timer_keepalive(struct toytcp_conn *conn,
+				   struct sk_buff_head *q)
+{
+	struct toytcp_tcb *tcb = &conn->tcb;
+	struct toytcp_ka_params p;
+	struct toytcp_reply r;
+	u32 next;
+
+	toytcp_timer_ka_params(&p);
+	switch (tcb->state) {
+	case TOYTCP_SYN_SENT:
+	case TOYTCP_SYN_RECV:
+		/* Not yet synchronized: nothing to probe yet. */
+		__toytcp_timer_arm(conn, &conn->ka_timer, &conn->ka_ref, p.time_ms);
+		return;
+	case TOYTCP_ESTABLISHED:
+	case TOYTCP_FIN_WAIT1:
+	case TOYTCP_FIN_WAIT2:
+	case TOYTCP_CLOSE_WAIT:
+	case TOYTCP_CLOSING:
+	case TOYTCP_LAST_ACK:
+		break;
+	default:
+		return;	/* TIME_WAIT: the end is near anyway */
+	}
+	switch (toytcp_keepalive_decide(toytcp_fsm_outstanding(tcb) ||
+					toytcp_fsm_has_unsent(tcb),
+					jiffies_to_msecs(jiffies - conn->ka_last),
+					conn->ka_probes, &p, &next)) {
+	case TOYTCP_KA_WAIT:
+		break;
+	case TOYTCP_KA_PROBE:
+		r = (struct toytcp_reply){ TOYTCP_ACK, tcb->snd_una - 1, tcb->rcv_nxt };
+		if (toytcp_output_queue_reply(conn, &r, q)) {
+			next = TOYTCP_RESOURCE_PROBE_MS;
+			break;
+		}
+		conn->ka_probes++;
+		TOYTCP_INC_STATS(conn->tn, TOYTCP_MIB_KEEPALIVE);
+		break;
+	case TOYTCP_KA_DEAD:
+		/* As Linux: a reset, so that a peer that is back learns it. */
+		r = (struct toytcp_reply){ TOYTCP_RST | TOYTCP_ACK, tcb->snd_nxt,
+					   tcb->rcv_nxt };
+		toytcp_output_queue_reply(conn, &r, q);
+		TOYTCP_INC_STATS(conn->tn, TOYTCP_MIB_ABORTONTIMEOUT);
+		toytcp_conn_set_state(conn, TOYTCP_CLOSED);
+		return;
+	}
+	__toytcp_timer_arm(conn, &conn->ka_timer, &conn->ka_ref, next);
+}
+
+static enum hrtimer_restart toytcp_timer_ka_fired(struct hrtimer *timer)
+{
+	struct toytcp_conn *conn = container_of(timer, struct toytcp_conn, ka_timer);
+	struct sk_buff_head q;
+
+	__skb_queue_head_init(&q);
+	spin_lock_bh(&conn->lock);
+	if (hrtimer_is_queued(timer)) {
+		/* Re-armed while we waited for the lock: that one runs later. */
+		spin_unlock_bh(&conn->lock);
+		return HRTIMER_NORESTART;
+	}
+	conn->ka_ref = false;
+	if (conn->ka_on && !conn->dead)
+		toytcp_timer_keepalive(conn, &q);
+	spin_unlock_bh(&conn->lock);
+
+	toytcp_output_xmit(conn->tn, &q);
+	toytcp_conn_put(conn);
+	return HRTIMER_NORESTART;
+}
+
 /**
- * toytcp_timer_init() - set up a new connection's timer, unarmed
+ * toytcp_timer_keepalive_set() - turn keepalive on or off
+ * @conn: the connection, locked
+ * @on: on or off
+ *
+ * On: the peer counts as heard now, and the first look is after
+ * keepalive_time_ms. Off: the keepalive timer stops.
+ */
+void toytcp_timer_keepalive_set(struct toytcp_conn *conn, bool on)
+{
+	conn->ka_on = on;
+	conn->ka_probes = 0;
+	conn->ka_last = jiffies;
+	if (on)
+		__toytcp_timer_arm(conn, &conn->ka_timer, &conn->ka_ref,
+				   READ_ONCE(toytcp_keepalive_time_ms));
+	else
+		__toytcp_timer_stop(conn, &conn->ka_timer, &conn->ka_ref);
+}
+
+/**
+ * toytcp_timer_keepalive_remaining_ms() - time left on the keepalive timer
+ * @conn: the connection, locked
+ *
+ * Return: milliseconds, or -1 when keepalive is off or not armed.
+ */
+s64 toytcp_timer_keepalive_remaining_ms(struct toytcp_conn *conn)
+{
+	if (!conn->ka_on || !conn->ka_ref)
+		return -1;
+	return max_t(s64, ktime_to_ms(hrtimer_get_remaining(&conn->ka_timer)), 0);
+}
+
+/**
+ * toytcp_timer_init() - set up a new connection's timers, unarmed
  * @conn: the connection
  */
 void toytcp_timer_init(struct toytcp_conn *conn)
 {
 	hrtimer_init(&conn->timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL_SOFT);
 	conn->timer.function = toytcp_timer_fired;
+	hrtimer_init(&conn->ka_timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL_SOFT);
+	conn->ka_timer.function = toytcp_timer_ka_fired;
 }
 
 /**

@@ -13,6 +13,8 @@ void toytcp_timer_stop(struct toytcp_conn *conn);
 void toytcp_timer_sync_stop(struct toytcp_conn *conn);
 void toytcp_timers_after_event(struct toytcp_conn *conn, enum toytcp_timer_op op);
 s64 toytcp_timer_remaining_ms(struct toytcp_conn *conn);
+void toytcp_timer_keepalive_set(struct toytcp_conn *conn, bool on);
+s64 toytcp_timer_keepalive_remaining_ms(struct toytcp_conn *conn);
 const char *toytcp_timer_name(struct toytcp_conn *conn);
 
 /*

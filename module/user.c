@@ -233,6 +233,36 @@ int toytcp_user_close(struct toytcp_net *tn, const struct toytcp_key *key)
 }
 
 /**
+ * toytcp_user_keepalive() - turn keepalive on or off (RFC 1122 §4.2.3.6)
+ * @tn: the namespace
+ * @key: the connection, or a listener (its new children inherit it, as
+ *       an accepted socket inherits SO_KEEPALIVE in Linux)
+ * @on: on or off
+ *
+ * Return: 0, -ENOENT (no such connection) or -ENOTCONN (TIME_WAIT: it is
+ * closing anyway).
+ */
+int toytcp_user_keepalive(struct toytcp_net *tn, const struct toytcp_key *key,
+			  bool on)
+{
+	struct toytcp_conn *conn = toytcp_user_find(tn, key);
+	struct sk_buff_head q;
+	int ret = 0;
+
+	if (!conn)
+		return -ENOENT;
+	__skb_queue_head_init(&q);
+	if (conn->tcb.state == TOYTCP_TIME_WAIT)
+		ret = -ENOTCONN;
+	else if (conn->tcb.state == TOYTCP_LISTEN)
+		WRITE_ONCE(conn->ka_on, on);
+	else
+		toytcp_timer_keepalive_set(conn, on);
+	toytcp_user_done(conn, &q);
+	return ret;
+}
+
+/**
  * toytcp_user_abort() - ABORT: reset the connection and delete it
  * @tn: the namespace
  * @key: the connection, or a listener (which then stops listening)

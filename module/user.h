@@ -13,5 +13,7 @@ int toytcp_user_send(struct toytcp_net *tn, const struct toytcp_key *key,
 		     const void *data, u32 len);
 int toytcp_user_close(struct toytcp_net *tn, const struct toytcp_key *key);
 int toytcp_user_abort(struct toytcp_net *tn, const struct toytcp_key *key);
+int toytcp_user_keepalive(struct toytcp_net *tn, const struct toytcp_key *key,
+			  bool on);
 
 #endif /* _TOYTCP_USER_H */

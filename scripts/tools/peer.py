@@ -20,7 +20,7 @@ A script is one step per line; `#` starts a comment.
                             ("gone": not listed)
     timer NAME MIN MAX      its timer is NAME with MIN..MAX ms left
     field COLUMN VALUE      a column of its conns line is VALUE (MIN..MAX
-                            for a number in a range)
+                            for a number in a range, ~REGEX for a match)
     modsh COMMAND...        run a shell command in MODNS
     stat NAME VALUE         a counter of MODNS's /proc/toytcp/stats
     sleep SECONDS
@@ -221,7 +221,9 @@ class Peer:
             line = self.conn_line()
             got = line.get(words[1], "?") if line else "gone"
             lo, sep, hi = words[2].partition("..")
-            if sep:
+            if words[2].startswith("~"):
+                ok = re.search(words[2][1:], got) is not None
+            elif sep:
                 ok = got.lstrip("-").isdigit() and int(lo) <= int(got) <= int(hi)
             else:
                 ok = got == words[2]
