@@ -42,7 +42,7 @@ static void toytcp_rtt_series_test(struct kunit *test)
 	struct toytcp_rtt rtt;
 	int i;
 
-	toytcp_rtt_init(&rtt, 1000, TOYTCP_RTO_MIN_MS);
+	toytcp_rtt_init(&rtt, 1000, TOYTCP_RTO_MIN_MS, TOYTCP_RTO_MAX_MS);
 	KUNIT_EXPECT_EQ(test, rtt.rto_ms, 1000U);
 	for (i = 0; i < ARRAY_SIZE(c->r_us) && c->r_us[i]; i++)
 		toytcp_rtt_sample(&rtt, c->r_us[i]);
@@ -61,7 +61,7 @@ static void toytcp_rtt_timing_test(struct kunit *test)
 {
 	struct toytcp_rtt rtt;
 
-	toytcp_rtt_init(&rtt, 1000, TOYTCP_RTO_MIN_MS);
+	toytcp_rtt_init(&rtt, 1000, TOYTCP_RTO_MIN_MS, TOYTCP_RTO_MAX_MS);
 	toytcp_rtt_sent(&rtt, 1101, 5000);
 	toytcp_rtt_sent(&rtt, 1201, 7000);		/* not timed */
 	KUNIT_EXPECT_FALSE(test, toytcp_rtt_acked(&rtt, 1050, 8000));
@@ -86,7 +86,7 @@ static void toytcp_rtt_karn_test(struct kunit *test)
 {
 	struct toytcp_rtt rtt;
 
-	toytcp_rtt_init(&rtt, 1000, TOYTCP_RTO_MIN_MS);
+	toytcp_rtt_init(&rtt, 1000, TOYTCP_RTO_MIN_MS, TOYTCP_RTO_MAX_MS);
 	toytcp_rtt_sent(&rtt, 1101, 0);
 	toytcp_rtt_backoff(&rtt);			/* the timeout */
 	toytcp_rtt_retransmitted(&rtt);
@@ -107,7 +107,7 @@ static void toytcp_rtt_backoff_test(struct kunit *test)
 	u32 want = 1000;
 	int i;
 
-	toytcp_rtt_init(&rtt, 1000, TOYTCP_RTO_MIN_MS);
+	toytcp_rtt_init(&rtt, 1000, TOYTCP_RTO_MIN_MS, TOYTCP_RTO_MAX_MS);
 	for (i = 0; i < 10; i++) {
 		toytcp_rtt_backoff(&rtt);
 		want = min_t(u32, want * 2, TOYTCP_RTO_MAX_MS);
@@ -125,18 +125,18 @@ static void toytcp_rtt_established_test(struct kunit *test)
 {
 	struct toytcp_rtt rtt;
 
-	toytcp_rtt_init(&rtt, 1000, TOYTCP_RTO_MIN_MS);
+	toytcp_rtt_init(&rtt, 1000, TOYTCP_RTO_MIN_MS, TOYTCP_RTO_MAX_MS);
 	toytcp_rtt_backoff(&rtt);
 	toytcp_rtt_backoff(&rtt);
 	toytcp_rtt_backoff(&rtt);			/* 8 s */
 	toytcp_rtt_established(&rtt, 1000);
 	KUNIT_EXPECT_EQ(test, rtt.rto_ms, 3000U);
 
-	toytcp_rtt_init(&rtt, 10000, TOYTCP_RTO_MIN_MS);
+	toytcp_rtt_init(&rtt, 10000, TOYTCP_RTO_MIN_MS, TOYTCP_RTO_MAX_MS);
 	toytcp_rtt_established(&rtt, 10000);
 	KUNIT_EXPECT_EQ(test, rtt.rto_ms, 10000U);
 
-	toytcp_rtt_init(&rtt, 1000, TOYTCP_RTO_MIN_MS);
+	toytcp_rtt_init(&rtt, 1000, TOYTCP_RTO_MIN_MS, TOYTCP_RTO_MAX_MS);
 	toytcp_rtt_sample(&rtt, 500);
 	toytcp_rtt_established(&rtt, 1000);
 	KUNIT_EXPECT_EQ(test, rtt.rto_ms, 201U);
@@ -147,9 +147,31 @@ static void toytcp_rtt_min_test(struct kunit *test)
 {
 	struct toytcp_rtt rtt;
 
-	toytcp_rtt_init(&rtt, 1000, 5000);
+	toytcp_rtt_init(&rtt, 1000, 5000, TOYTCP_RTO_MAX_MS);
 	toytcp_rtt_sample(&rtt, 100);
 	KUNIT_EXPECT_EQ(test, rtt.rto_ms, 5001U);
+}
+
+/*
+ * rto_max_ms: a lower ceiling bounds the backoff, a sample and the 3 s
+ * of §5.7 (RFC 6298 §2.5 allows any maximum of at least 60 s; a test may
+ * want less).
+ */
+static void toytcp_rtt_max_test(struct kunit *test)
+{
+	struct toytcp_rtt rtt;
+	int i;
+
+	toytcp_rtt_init(&rtt, 200, TOYTCP_RTO_MIN_MS, 2000);
+	for (i = 0; i < 8; i++)
+		toytcp_rtt_backoff(&rtt);
+	KUNIT_EXPECT_EQ(test, rtt.rto_ms, 2000U);
+	toytcp_rtt_established(&rtt, 200);
+	KUNIT_EXPECT_EQ(test, rtt.rto_ms, 2000U);
+	toytcp_rtt_sample(&rtt, 10000000);
+	KUNIT_EXPECT_EQ(test, rtt.rto_ms, 2000U);
+	toytcp_rtt_init(&rtt, 5000, TOYTCP_RTO_MIN_MS, 2000);
+	KUNIT_EXPECT_EQ(test, rtt.rto_ms, 2000U);
 }
 
 static struct kunit_case toytcp_rtt_cases[] = {
@@ -159,6 +181,7 @@ static struct kunit_case toytcp_rtt_cases[] = {
 	KUNIT_CASE(toytcp_rtt_backoff_test),
 	KUNIT_CASE(toytcp_rtt_established_test),
 	KUNIT_CASE(toytcp_rtt_min_test),
+	KUNIT_CASE(toytcp_rtt_max_test),
 	{}
 };
 

@@ -230,7 +230,7 @@ struct toytcp_conn *toytcp_conn_alloc(struct toytcp_net *tn,
 	refcount_set(&conn->refcnt, 1);
 	spin_lock_init(&conn->lock);
 	toytcp_rtt_init(&conn->rtt, READ_ONCE(toytcp_rto_ms),
-			READ_ONCE(toytcp_rto_min_ms));
+			READ_ONCE(toytcp_rto_min_ms), READ_ONCE(toytcp_rto_max_ms));
 	toytcp_timer_init(conn);
 	return conn;
 }

@@ -13,6 +13,7 @@
  *   syn_retries     the same for our SYN (SYN_SENT).
  *   synack_retries  the same for our SYN,ACK (SYN_RECV).
  *   rto_min_ms      the least RTO an RTT sample may give.
+ *   rto_max_ms      the most the RTO grows to by backing off.
  *   mss             largest payload of one segment.
  *   keepalive_time_ms, keepalive_intvl_ms, keepalive_probes
  *                   keepalive (off unless asked for): idle time before the
@@ -38,6 +39,7 @@ EXPORT_SYMBOL_IF_KUNIT(toytcp_msl_ms);
 unsigned int toytcp_rto_ms = 1000;
 EXPORT_SYMBOL_IF_KUNIT(toytcp_rto_ms);
 unsigned int toytcp_rto_min_ms = TOYTCP_RTO_MIN_MS;
+unsigned int toytcp_rto_max_ms = TOYTCP_RTO_MAX_MS;
 unsigned int toytcp_fin_timeout_ms = 60000;
 unsigned int toytcp_max_retries = 6;
 EXPORT_SYMBOL_IF_KUNIT(toytcp_max_retries);
@@ -112,6 +114,8 @@ TOYTCP_PARAM(rto_ms, toytcp_rto_ms, 1, 3600000,
 	     "initial retransmission timeout in ms (default 1000)");
 TOYTCP_PARAM(rto_min_ms, toytcp_rto_min_ms, 1, TOYTCP_RTO_MAX_MS,
 	     "the least RTO an RTT sample may give, in ms (default 200, as Linux)");
+TOYTCP_PARAM(rto_max_ms, toytcp_rto_max_ms, 1, TOYTCP_RTO_MAX_MS,
+	     "the most the RTO grows to by backing off, in ms (default 120000, as Linux)");
 TOYTCP_PARAM(fin_timeout_ms, toytcp_fin_timeout_ms, 1, 3600000,
 	     "how long FIN_WAIT2 waits for the peer's FIN, in ms (default 60000)");
 TOYTCP_PARAM(max_retries, toytcp_max_retries, 1, 30,

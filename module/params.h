@@ -9,6 +9,7 @@
 extern unsigned int toytcp_msl_ms;
 extern unsigned int toytcp_rto_ms;
 extern unsigned int toytcp_rto_min_ms;
+extern unsigned int toytcp_rto_max_ms;
 extern unsigned int toytcp_fin_timeout_ms;
 extern unsigned int toytcp_max_retries;
 extern unsigned int toytcp_syn_retries;

@@ -12,7 +12,7 @@
  *   toytcp_rtt_established()    the handshake is done: §5.7's 3 s
  *
  * The RTO starts at `rto_ms` (RFC 6298 §2.1 says 1 s), doubles on each
- * timeout up to TOYTCP_RTO_MAX_MS, and stays backed off until a valid
+ * timeout up to `rto_max_ms` (120 s), and stays backed off until a valid
  * sample sets it again: an ACK of new data alone does not undo the
  * backoff, since a segment that was retransmitted gives no sample (Karn).
  */
@@ -28,10 +28,14 @@
  * @rtt: the estimator
  * @initial_ms: the RTO before any sample (`rto_ms`)
  * @min_ms: the least RTO a sample may give (`rto_min_ms`)
+ * @max_ms: the most the RTO may grow to (`rto_max_ms`; at least @min_ms)
  */
-void toytcp_rtt_init(struct toytcp_rtt *rtt, u32 initial_ms, u32 min_ms)
+void toytcp_rtt_init(struct toytcp_rtt *rtt, u32 initial_ms, u32 min_ms,
+		     u32 max_ms)
 {
-	*rtt = (struct toytcp_rtt){ .rto_ms = initial_ms, .min_ms = min_ms };
+	max_ms = max(max_ms, min_ms);
+	*rtt = (struct toytcp_rtt){ .rto_ms = min(initial_ms, max_ms),
+				    .min_ms = min_ms, .max_ms = max_ms };
 }
 EXPORT_SYMBOL_IF_KUNIT(toytcp_rtt_init);
 
@@ -95,7 +99,9 @@ EXPORT_SYMBOL_IF_KUNIT(toytcp_rtt_acked);
  * (tcp_rtt_estimator(), tcp_set_rto()), the variance term is at least the
  * minimum RTO, 200 ms by default (`rto_min_ms`): a steady link would
  * otherwise get an RTO hardly above its RTT, and retransmit on every
- * delayed ACK. §2.5: the RTO is at most TOYTCP_RTO_MAX_MS.
+ * delayed ACK. §2.5: "A maximum value MAY be placed on RTO provided it is
+ * at least 60 seconds": 120 s, as Linux, unless `rto_max_ms` says less
+ * (Linux 6.15's tcp_rto_max_ms).
  */
 void toytcp_rtt_sample(struct toytcp_rtt *rtt, u32 r_us)
 {
@@ -113,7 +119,7 @@ void toytcp_rtt_sample(struct toytcp_rtt *rtt, u32 r_us)
 	rto_us = rtt->srtt_us + max_t(u64, 4ULL * rtt->rttvar_us,
 				      (u64)rtt->min_ms * USEC_PER_MSEC);
 	rtt->rto_ms = clamp_t(u64, DIV_ROUND_UP_ULL(rto_us, USEC_PER_MSEC),
-			      rtt->min_ms, TOYTCP_RTO_MAX_MS);
+			      rtt->min_ms, rtt->max_ms);
 	rtt->samples++;
 }
 EXPORT_SYMBOL_IF_KUNIT(toytcp_rtt_sample);
@@ -123,11 +129,11 @@ EXPORT_SYMBOL_IF_KUNIT(toytcp_rtt_sample);
  * @rtt: the estimator
  *
  * RFC 6298 §5.5: "The host MUST set RTO <- RTO * 2 ("back off the
- * timer")", up to TOYTCP_RTO_MAX_MS.
+ * timer")", up to the maximum.
  */
 void toytcp_rtt_backoff(struct toytcp_rtt *rtt)
 {
-	rtt->rto_ms = min_t(u32, rtt->rto_ms * 2, TOYTCP_RTO_MAX_MS);
+	rtt->rto_ms = min(rtt->rto_ms * 2, rtt->max_ms);
 }
 EXPORT_SYMBOL_IF_KUNIT(toytcp_rtt_backoff);
 
@@ -146,6 +152,7 @@ EXPORT_SYMBOL_IF_KUNIT(toytcp_rtt_backoff);
 void toytcp_rtt_established(struct toytcp_rtt *rtt, u32 initial_ms)
 {
 	if (!rtt->srtt_us)
-		rtt->rto_ms = max_t(u32, initial_ms, TOYTCP_RTO_FALLBACK_MS);
+		rtt->rto_ms = min(max_t(u32, initial_ms, TOYTCP_RTO_FALLBACK_MS),
+				  rtt->max_ms);
 }
 EXPORT_SYMBOL_IF_KUNIT(toytcp_rtt_established);

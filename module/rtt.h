@@ -10,7 +10,7 @@
 #include <linux/types.h>
 #include "compat.h"
 
-/* The bounds of the RTO, as Linux's TCP_RTO_MIN and TCP_RTO_MAX. */
+/* The default bounds of the RTO, as Linux's TCP_RTO_MIN and TCP_RTO_MAX. */
 #define TOYTCP_RTO_MIN_MS	200
 #define TOYTCP_RTO_MAX_MS	120000
 
@@ -27,6 +27,7 @@
  * @rttvar_us: its variation (RTTVAR), microseconds
  * @rto_ms: the retransmission timeout now, backed off by timeouts
  * @min_ms: the least RTO a sample may give (`rto_min_ms`)
+ * @max_ms: the most the RTO may grow to (`rto_max_ms`)
  * @seq: while @timing, the sequence number whose acknowledgment ends the
  *       measurement: the end of the segment being timed
  * @start_us: when that segment was sent
@@ -43,13 +44,15 @@ struct toytcp_rtt {
 	u32 rttvar_us;
 	u32 rto_ms;
 	u32 min_ms;
+	u32 max_ms;
 	u32 seq;
 	u32 start_us;
 	bool timing;
 	u32 samples;
 };
 
-void toytcp_rtt_init(struct toytcp_rtt *rtt, u32 initial_ms, u32 min_ms);
+void toytcp_rtt_init(struct toytcp_rtt *rtt, u32 initial_ms, u32 min_ms,
+		     u32 max_ms);
 void toytcp_rtt_sent(struct toytcp_rtt *rtt, u32 end_seq, u32 now_us);
 void toytcp_rtt_retransmitted(struct toytcp_rtt *rtt);
 bool toytcp_rtt_acked(struct toytcp_rtt *rtt, u32 ack, u32 now_us);
