@@ -228,8 +228,15 @@ void toytcp_input_conn(struct toytcp_conn *conn, struct sk_buff *skb,
 		toytcp_rtt_retransmitted(&conn->rtt);	/* our SYN once more */
 	if (v.data_acked)
 		toytcp_conn_ack_data(conn, v.data_acked);
-	if (v.data_len)
+	if (v.data_len) {
 		toytcp_input_data(conn, skb, seg, &v);
+		/*
+		 * What goes out now announces the room left after this data:
+		 * RCV.NXT moved by as much as the room shrank, so the window's
+		 * right edge stays where it was (RFC 9293: no shrinking).
+		 */
+		toytcp_input_set_window(conn);
+	}
 	toytcp_input_act(conn, old, &v, &q);
 	toytcp_input_window_update(conn, wnd, &q);
 	spin_unlock_bh(&conn->lock);

@@ -20,7 +20,8 @@ A script is one step per line; `#` starts a comment.
                             ("gone": not listed)
     timer NAME MIN MAX      its timer is NAME with MIN..MAX ms left
     field COLUMN VALUE      a column of its conns line is VALUE (MIN..MAX
-                            for a number in a range, ~REGEX for a match)
+                            for a number in a range, ~REGEX for a match, E
+                            for a number: an unbound $name binds to it)
     modsh COMMAND...        run a shell command in MODNS
     stat NAME VALUE         a counter of MODNS's /proc/toytcp/stats
     sleep SECONDS
@@ -28,15 +29,18 @@ A script is one step per line; `#` starts a comment.
             [count=N]       inject a segment from the peer; len=N adds N
                             bytes of payload; mss=N the MSS option; opts=HEX
                             raw option bytes (padded to a word); count=N
-                            sends it N times
+                            sends it N times, and with inc each copy
+                            follows the last (SEG.SEQ + its length)
     > FLAGS [seq=E] [ack=E] [len=N] [win=N] [mss=N]
                             expect the module's next segment within 3 s;
                             fields left out are not checked
     > none [SECONDS]        expect no segment for SECONDS (default 1)
+    >> FLAGS [fields]       skip the module's segments until one matches,
+                            within 10 s
 
 FLAGS are letters of "FSRPAUEC" (FIN SYN RST PSH ACK URG ECE CWR), or "."
-for none. E is a number, a variable $name, or $name+N / $name-N; a field
-with an unbound variable binds it to the value seen. Every segment the
+for none. E is a number, a variable $name, $name+N / $name-N, or $name*N
+(bound only); a field with an unbound variable binds it to the value seen. Every segment the
 module sends is also held to SPEC §1: a SYN carries exactly one option,
 MSS (data offset 6), anything else none (data offset 5). Exit status 0
 when every step held; otherwise the failing line and what was seen.
@@ -79,6 +83,11 @@ class Peer:
 
     # ---- expressions ----
     def value(self, expr, seen=None):
+        m = re.fullmatch(r"\$(\w+)\*(\d+)", expr)
+        if m:
+            if m.group(1) not in self.vars:
+                raise Fail("variable $%s used before it is bound" % m.group(1))
+            return (self.vars[m.group(1)] * int(m.group(2))) & 0xFFFFFFFF
         m = re.fullmatch(r"\$(\w+)(?:([+-])(\d+))?|(\d+)", expr)
         if not m:
             raise Fail("bad expression %r" % expr)
@@ -129,7 +138,16 @@ class Peer:
                       flags, data, window=int(f.get("win", 65535)),
                       doff=5 + len(opts) // 4, options=opts,
                       bad_csum=f.get("csum") == "bad")
-        for _ in range(int(f.get("count", 1))):
+        seq = self.value(f.get("seq", "0"))
+        for i in range(int(f.get("count", 1))):
+            if "inc" in f and i:
+                # each copy follows the last: SEG.SEQ advances by its length
+                seq = (seq + len(data)) & 0xFFFFFFFF
+                s = seg.build(self.me, self.mod, self.pport, self.mport, seq,
+                              self.value(f.get("ack", "0")), flags, data,
+                              window=int(f.get("win", 65535)),
+                              doff=5 + len(opts) // 4, options=opts,
+                              bad_csum=f.get("csum") == "bad")
             self.sock.sendto(s, (self.mod, 0))
 
     def receive(self, timeout):
@@ -163,6 +181,25 @@ class Peer:
             raise Fail("options break SPEC §1: doff=%d options=%r in %s" % (
                 p["doff"], p["options"], cls.show(p)))
 
+    def skip_to(self, words):
+        """Skip the module's segments until one matches, within 10 s."""
+        end = time.monotonic() + 10
+        skipped, last = 0, None
+        while True:
+            p = self.receive(max(end - time.monotonic(), 0))
+            if not p:
+                raise Fail("no %s in 10 s (%d others skipped, the last %s)" % (
+                    " ".join(words), skipped, self.show(last) if last else "-"))
+            last = p
+            self.check_options(p)
+            try:
+                self.match(words, p)
+            except Fail:
+                skipped += 1
+                continue
+            print("    got %s after %d others" % (self.show(p), skipped), flush=True)
+            return
+
     def expect(self, words):
         if words[0] == "none":
             t = float(words[1]) if len(words) > 1 else 1.0
@@ -173,6 +210,11 @@ class Peer:
         p = self.receive(3.0)
         if not p:
             raise Fail("expected %s, got nothing in 3 s" % " ".join(words))
+        self.match(words, p)
+        print("    got " + self.show(p), flush=True)
+
+    def match(self, words, p):
+        """Raise Fail unless segment p is what words describe."""
         flags = "" if words[0] == "." else words[0]
         if sorted(p["flags"].replace(".", "")) != sorted(flags.upper()):
             raise Fail("expected flags %s, got %s" % (words[0], self.show(p)))
@@ -187,7 +229,6 @@ class Peer:
         for k in ("win", "mss"):
             if k in f and int(f[k]) != p[k]:
                 raise Fail("expected %s=%s, got %s" % (k, f[k], self.show(p)))
-        print("    got " + self.show(p), flush=True)
 
     def step(self, words):
         op = words[0]
@@ -221,10 +262,13 @@ class Peer:
             line = self.conn_line()
             got = line.get(words[1], "?") if line else "gone"
             lo, sep, hi = words[2].partition("..")
+            num = got.isdigit()
             if words[2].startswith("~"):
                 ok = re.search(words[2][1:], got) is not None
             elif sep:
-                ok = got.lstrip("-").isdigit() and int(lo) <= int(got) <= int(hi)
+                ok = num and self.value(lo) <= int(got) <= self.value(hi)
+            elif words[2].startswith("$"):
+                ok = num and self.value(words[2], int(got)) == int(got)
             else:
                 ok = got == words[2]
             if not ok:
@@ -244,6 +288,8 @@ class Peer:
             self.inject(words[1:])
         elif op == ">":
             self.expect(words[1:])
+        elif op == ">>":
+            self.skip_to(words[1:])
         else:
             raise Fail("unknown step %r" % op)
 
