@@ -402,7 +402,7 @@ void toytcp_conn_done(struct toytcp_conn *conn)
 	toytcp_table_remove(&conn->tn->table, conn);
 	if (conn->charged)
 		atomic_dec(&conn->tn->table.conns);
-	toytcp_timer_stop(conn);
+	toytcp_timers_stop(conn);
 	toytcp_conn_put(conn);
 }
 

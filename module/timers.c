@@ -10,7 +10,7 @@
  *              acknowledged (data, FIN), or data or a FIN waits for a
  *              zero window: retransmit the oldest segment (or probe the
  *              window), double the RTO (rtt.c: RFC 6298's estimate, at
- *              first rto_ms, up to TOYTCP_RTO_MAX_MS), and give up after
+ *              first rto_ms, up to rto_max_ms), and give up after
  *              syn_retries (SYN), synack_retries (SYN,ACK) or max_retries
  *              timeouts in a row (the connection is closed, no RST sent).
  *              Any acknowledgment of new data starts the count over; the
@@ -99,19 +99,38 @@ static void toytcp_timer_arm(struct toytcp_conn *conn,
 	__toytcp_timer_arm(conn, &conn->timer, &conn->timer_ref, ms);
 }
 
-/**
- * toytcp_timer_stop() - stop the connection's timers without waiting
- * @conn: the connection, locked
- *
- * The keepalive timer stops too, unless keepalive is still on and the
- * connection alive: only the connection timer is the caller's business.
- */
-void toytcp_timer_stop(struct toytcp_conn *conn)
+/* Stop the connection timer without waiting. Called with conn->lock held. */
+static void toytcp_timer_stop(struct toytcp_conn *conn)
 {
 	conn->timer_kind = TOYTCP_TIMER_NONE;
 	__toytcp_timer_stop(conn, &conn->timer, &conn->timer_ref);
-	if (conn->dead || !conn->ka_on)
-		__toytcp_timer_stop(conn, &conn->ka_timer, &conn->ka_ref);
+}
+
+/**
+ * toytcp_timers_stop() - stop both timers without waiting
+ * @conn: the connection, locked, dead: they are never armed again
+ */
+void toytcp_timers_stop(struct toytcp_conn *conn)
+{
+	toytcp_timer_stop(conn);
+	__toytcp_timer_stop(conn, &conn->ka_timer, &conn->ka_ref);
+}
+
+/*
+ * The start of a callback: take the lock, and the timer's reference back
+ * from it. False (unlocked) when the timer was re-armed while we waited
+ * for the lock: that run comes later, and the reference is its.
+ */
+static bool toytcp_timer_claim(struct toytcp_conn *conn, struct hrtimer *t,
+			       bool *ref)
+{
+	spin_lock_bh(&conn->lock);
+	if (hrtimer_is_queued(t)) {
+		spin_unlock_bh(&conn->lock);
+		return false;
+	}
+	*ref = false;
+	return true;
 }
 
 /* Give back the reference of a timer that can no longer run. Locked. */
@@ -241,16 +260,11 @@ static enum hrtimer_restart toytcp_timer_fired(struct hrtimer *timer)
 	enum toytcp_timer_kind kind;
 	struct sk_buff_head q;
 
-	__skb_queue_head_init(&q);
-	spin_lock_bh(&conn->lock);
-	if (hrtimer_is_queued(timer)) {
-		/* Re-armed while we waited for the lock: that one runs later. */
-		spin_unlock_bh(&conn->lock);
+	if (!toytcp_timer_claim(conn, timer, &conn->timer_ref))
 		return HRTIMER_NORESTART;
-	}
+	__skb_queue_head_init(&q);
 	kind = conn->timer_kind;
 	conn->timer_kind = TOYTCP_TIMER_NONE;
-	conn->timer_ref = false;
 
 	switch (kind) {
 	case TOYTCP_TIMER_KIND_RTX:
@@ -342,14 +356,9 @@ static enum hrtimer_restart toytcp_timer_ka_fired(struct hrtimer *timer)
 	struct toytcp_conn *conn = container_of(timer, struct toytcp_conn, ka_timer);
 	struct sk_buff_head q;
 
-	__skb_queue_head_init(&q);
-	spin_lock_bh(&conn->lock);
-	if (hrtimer_is_queued(timer)) {
-		/* Re-armed while we waited for the lock: that one runs later. */
-		spin_unlock_bh(&conn->lock);
+	if (!toytcp_timer_claim(conn, timer, &conn->ka_ref))
 		return HRTIMER_NORESTART;
-	}
-	conn->ka_ref = false;
+	__skb_queue_head_init(&q);
 	if (conn->ka_on && !conn->dead)
 		toytcp_timer_keepalive(conn, &q);
 	spin_unlock_bh(&conn->lock);

@@ -9,7 +9,7 @@ struct toytcp_conn;
 struct sk_buff_head;
 
 void toytcp_timer_init(struct toytcp_conn *conn);
-void toytcp_timer_stop(struct toytcp_conn *conn);
+void toytcp_timers_stop(struct toytcp_conn *conn);
 void toytcp_timer_sync_stop(struct toytcp_conn *conn);
 void toytcp_timers_after_event(struct toytcp_conn *conn, enum toytcp_timer_op op);
 s64 toytcp_timer_remaining_ms(struct toytcp_conn *conn);
