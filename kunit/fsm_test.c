@@ -289,6 +289,10 @@ static void fixture(enum toytcp_state state, struct toytcp_tcb *tcb)
 	tcb->snd_wl1 = 5000;
 	tcb->snd_wl2 = 1000;
 	tcb->rcv_wnd = TOYTCP_RCV_WND;
+	tcb->recover = tcb->iss;
+	tcb->adv_mss = 1460;
+	tcb->mss = 1460;
+	toytcp_cc_init(tcb);
 }
 
 static void event(enum ev ev, const struct toytcp_tcb *tcb, struct toytcp_seg *seg)
@@ -727,6 +731,8 @@ static void in_flight(struct toytcp_tcb *tcb)
 	struct toytcp_out out;
 
 	fixture(TOYTCP_ESTABLISHED, tcb);
+	tcb->mss = 1000;
+	toytcp_cc_init(tcb);
 	toytcp_fsm_send(tcb, 5000, &v);
 	while (toytcp_fsm_output(tcb, 1000, &out))
 		;
@@ -807,25 +813,140 @@ static void toytcp_fsm_not_dupack_test(struct kunit *test)
 }
 
 /*
- * A retransmission timeout enters recovery too (RFC 6582 §4): the holes
- * behind the first are resent one per ACK, not one per timeout.
+ * A retransmission timeout enters Loss: everything outstanding counts as
+ * lost and goes out again from SND.UNA as ACKs open the congestion window
+ * (one segment, then slow start), before any new data; as Linux does.
  */
 static void toytcp_fsm_rto_recovery_test(struct kunit *test)
 {
 	struct toytcp_tcb tcb;
+	struct toytcp_verdict v;
 	struct toytcp_out out;
 
 	in_flight(&tcb);
+	toytcp_fsm_send(&tcb, 1000, &v);
 	KUNIT_EXPECT_FALSE(test, ack_in(&tcb, 2001, 65535, 0));
+	while (toytcp_fsm_output(&tcb, 1000, &out))
+		;
+	KUNIT_ASSERT_EQ(test, tcb.snd_nxt, 7001U);
 	KUNIT_ASSERT_TRUE(test, toytcp_fsm_retransmit(&tcb, 1000, &out));
 	KUNIT_EXPECT_EQ(test, out.seq, 2001U);
+	KUNIT_EXPECT_TRUE(test, out.rtx);
 	KUNIT_EXPECT_EQ(test, tcb.recovery, TOYTCP_RECOVERY_LOSS);
-	KUNIT_EXPECT_EQ(test, tcb.recover, 6001U);
-	KUNIT_EXPECT_TRUE(test, ack_in(&tcb, 3001, 65535, 0));
-	KUNIT_ASSERT_TRUE(test, toytcp_fsm_resend(&tcb, 1000, &out));
+	KUNIT_EXPECT_EQ(test, tcb.recover, 7001U);
+	KUNIT_EXPECT_EQ(test, tcb.cwnd, 1000U);
+	KUNIT_EXPECT_EQ(test, tcb.ssthresh, 2500U);
+	KUNIT_EXPECT_FALSE(test, toytcp_fsm_output(&tcb, 1000, &out));
+
+	/* Its ACK: cwnd 2000, the next two lost segments go again. */
+	KUNIT_EXPECT_FALSE(test, ack_in(&tcb, 3001, 65535, 0));
+	KUNIT_ASSERT_TRUE(test, toytcp_fsm_output(&tcb, 1000, &out));
 	KUNIT_EXPECT_EQ(test, out.seq, 3001U);
-	KUNIT_EXPECT_FALSE(test, ack_in(&tcb, 6001, 65535, 0));
+	KUNIT_EXPECT_TRUE(test, out.rtx);
+	KUNIT_ASSERT_TRUE(test, toytcp_fsm_output(&tcb, 1000, &out));
+	KUNIT_EXPECT_EQ(test, out.seq, 4001U);
+	KUNIT_EXPECT_FALSE(test, toytcp_fsm_output(&tcb, 1000, &out));
+
+	/* The receiver had the rest: one ACK ends Loss; new data follows. */
+	toytcp_fsm_send(&tcb, 1000, &v);
+	KUNIT_EXPECT_FALSE(test, ack_in(&tcb, 7001, 65535, 0));
 	KUNIT_EXPECT_EQ(test, tcb.recovery, TOYTCP_RECOVERY_NONE);
+	KUNIT_ASSERT_TRUE(test, toytcp_fsm_output(&tcb, 1000, &out));
+	KUNIT_EXPECT_EQ(test, out.seq, 7001U);
+	KUNIT_EXPECT_FALSE(test, out.rtx);
+}
+
+/*
+ * A segment past RCV.NXT is kept (the verdict's @ofo), trimmed to the
+ * window, and answered with a duplicate ACK; once the hole fills, the
+ * kept segment's text and FIN are taken in order; nothing after the FIN.
+ */
+static void toytcp_fsm_ofo_test(struct kunit *test)
+{
+	struct toytcp_seg seg = { .flags = A | F, .seq = 6001, .ack = 1001,
+				  .len = 500, .wnd = 65535 };
+	struct toytcp_tcb tcb;
+	struct toytcp_verdict v;
+
+	fixture(TOYTCP_ESTABLISHED, &tcb);
+	toytcp_fsm_segment(&tcb, &seg, &v);
+	KUNIT_EXPECT_TRUE(test, v.ofo);
+	KUNIT_EXPECT_EQ(test, v.ofo_len, 500U);
+	KUNIT_EXPECT_TRUE(test, v.ofo_fin);
+	KUNIT_EXPECT_EQ(test, v.data_len, 0U);
+	KUNIT_EXPECT_EQ(test, v.reply.flags, A);
+	KUNIT_EXPECT_EQ(test, v.reply.ack, 5001U);
+	KUNIT_EXPECT_EQ(test, tcb.state, TOYTCP_ESTABLISHED);
+
+	/* At the window's end: 100 bytes fit, the FIN does not. */
+	seg = (struct toytcp_seg){ .flags = A | F, .seq = 5001 + 65535 - 100,
+				   .ack = 1001, .len = 300, .wnd = 65535 };
+	toytcp_fsm_segment(&tcb, &seg, &v);
+	KUNIT_EXPECT_TRUE(test, v.ofo);
+	KUNIT_EXPECT_EQ(test, v.ofo_len, 100U);
+	KUNIT_EXPECT_FALSE(test, v.ofo_fin);
+
+	/* A FIN alone, early, is kept too. */
+	seg = (struct toytcp_seg){ .flags = A | F, .seq = 5501, .ack = 1001,
+				   .wnd = 65535 };
+	toytcp_fsm_segment(&tcb, &seg, &v);
+	KUNIT_EXPECT_TRUE(test, v.ofo);
+	KUNIT_EXPECT_EQ(test, v.ofo_len, 0U);
+	KUNIT_EXPECT_TRUE(test, v.ofo_fin);
+
+	/* The hole fills: 5001..6001 in order, then the first kept segment. */
+	seg = (struct toytcp_seg){ .flags = A, .seq = 5001, .ack = 1001,
+				   .len = 1000, .wnd = 65535 };
+	toytcp_fsm_segment(&tcb, &seg, &v);
+	KUNIT_EXPECT_FALSE(test, v.ofo);
+	KUNIT_EXPECT_EQ(test, v.data_len, 1000U);
+	KUNIT_EXPECT_TRUE(test, toytcp_fsm_reassembled(&tcb, 6001, 500, true, &v));
+	KUNIT_EXPECT_EQ(test, v.data_skip, 0U);
+	KUNIT_EXPECT_EQ(test, v.data_len, 500U);
+	KUNIT_EXPECT_EQ(test, tcb.rcv_nxt, 6502U);
+	KUNIT_EXPECT_EQ(test, tcb.state, TOYTCP_CLOSE_WAIT);
+	KUNIT_EXPECT_EQ(test, v.reply.flags, A);
+	KUNIT_EXPECT_EQ(test, v.reply.ack, 6502U);
+	KUNIT_EXPECT_FALSE(test, toytcp_fsm_reassembled(&tcb, 6502, 10, false, &v));
+
+	/* A kept segment that overlaps what came in order: the new part. */
+	fixture(TOYTCP_ESTABLISHED, &tcb);
+	toytcp_fsm_segment(&tcb, &seg, &v);
+	KUNIT_EXPECT_TRUE(test, toytcp_fsm_reassembled(&tcb, 5501, 1000, false, &v));
+	KUNIT_EXPECT_EQ(test, v.data_skip, 500U);
+	KUNIT_EXPECT_EQ(test, v.data_len, 500U);
+	KUNIT_EXPECT_EQ(test, tcb.rcv_nxt, 6501U);
+}
+
+/*
+ * The congestion window bounds new data (RFC 5681): ten segments of the
+ * initial window, then one more per ACK in slow start; a window with less
+ * than a segment of room waits rather than send a sliver.
+ */
+static void toytcp_fsm_cwnd_test(struct kunit *test)
+{
+	struct toytcp_tcb tcb;
+	struct toytcp_verdict v;
+	struct toytcp_out out;
+	int n = 0;
+
+	in_flight(&tcb);		/* 5000 of a 10000 initial window */
+	toytcp_fsm_send(&tcb, 20000, &v);
+	while (toytcp_fsm_output(&tcb, 1000, &out))
+		n++;
+	KUNIT_EXPECT_EQ(test, n, 5);
+	KUNIT_EXPECT_EQ(test, tcb.snd_nxt, 11001U);
+	ack_in(&tcb, 2001, 65535, 0);
+	KUNIT_EXPECT_EQ(test, tcb.cwnd, 11000U);
+	n = 0;
+	while (toytcp_fsm_output(&tcb, 1000, &out))
+		n++;
+	KUNIT_EXPECT_EQ(test, n, 2);
+	/* 300 bytes acknowledged: 300 of room, no segment. */
+	tcb.ssthresh = tcb.cwnd;
+	ack_in(&tcb, 2301, 65535, 0);
+	KUNIT_EXPECT_EQ(test, toytcp_cc_room(&tcb), 300U);
+	KUNIT_EXPECT_FALSE(test, toytcp_fsm_output(&tcb, 1000, &out));
 }
 
 /* The user calls in every state. */
@@ -1114,6 +1235,8 @@ static struct kunit_case toytcp_fsm_cases[] = {
 	KUNIT_CASE(toytcp_fsm_fast_retransmit_test),
 	KUNIT_CASE(toytcp_fsm_not_dupack_test),
 	KUNIT_CASE(toytcp_fsm_rto_recovery_test),
+	KUNIT_CASE(toytcp_fsm_cwnd_test),
+	KUNIT_CASE(toytcp_fsm_ofo_test),
 	KUNIT_CASE(toytcp_fsm_user_calls_test),
 	KUNIT_CASE(toytcp_fsm_time_wait_syn_test),
 	KUNIT_CASE(toytcp_fsm_syn_recv_syn_test),

@@ -241,6 +241,7 @@ static void toytcp_conn_free_rcu(struct rcu_head *rcu)
 	struct toytcp_conn *conn = container_of(rcu, struct toytcp_conn, rcu);
 
 	WARN_ON_ONCE(conn->parent);
+	WARN_ON_ONCE(conn->ofo.mem);
 	kfree(conn->sndbuf);
 	kmem_cache_free(toytcp_conn_cache, conn);
 }
@@ -403,6 +404,7 @@ void toytcp_conn_done(struct toytcp_conn *conn)
 	if (conn->charged)
 		atomic_dec(&conn->tn->table.conns);
 	toytcp_timers_stop(conn);
+	toytcp_ofo_purge(&conn->ofo);
 	toytcp_conn_put(conn);
 }
 

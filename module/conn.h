@@ -11,6 +11,7 @@
 #include <linux/spinlock.h>
 #include "compat.h"
 #include "fsm.h"
+#include "ofo.h"
 #include "rtt.h"
 
 /**
@@ -58,6 +59,7 @@ struct toytcp_net;
  * @tx_bytes: bytes of data the peer acknowledged
  * @rx_bytes: bytes of data taken in order
  * @rx_crc: CRC-32 (as zlib computes it) of those bytes
+ * @ofo: segments that arrived ahead of a hole (ofo.c)
  * @timer: the one timer; see timers.c
  * @timer_kind: what @timer is armed for (TOYTCP_TIMER_NONE: nothing)
  * @timer_ref: @timer holds a reference on the connection
@@ -95,6 +97,7 @@ struct toytcp_conn {
 	u64 tx_bytes;
 	u64 rx_bytes;
 	u32 rx_crc;
+	struct toytcp_ofo ofo;
 	struct hrtimer timer;
 	enum toytcp_timer_kind timer_kind;
 	bool timer_ref;

@@ -198,6 +198,7 @@ static void toytcp_fsm_peer_mss(struct toytcp_tcb *tcb,
 	u16 mss = seg->mss ?: TOYTCP_MSS_DEFAULT;
 
 	tcb->mss = max_t(u16, min(mss, tcb->adv_mss), TOYTCP_MSS_MIN);
+	toytcp_cc_init(tcb);
 }
 
 /**
@@ -255,9 +256,12 @@ bool toytcp_fsm_listen(const struct toytcp_seg *seg, u32 iss, u16 adv_mss,
 }
 EXPORT_SYMBOL_IF_KUNIT(toytcp_fsm_listen);
 
-/* SND.UNA moves up to @ack: count the bytes of the send queue it covers. */
-static void toytcp_fsm_advance_una(struct toytcp_tcb *tcb, u32 ack,
-				   struct toytcp_verdict *v)
+/*
+ * SND.UNA moves up to @ack: count the bytes of the send queue it covers.
+ * Returns the sequence space acknowledged, our SYN not counted.
+ */
+static u32 toytcp_fsm_advance_una(struct toytcp_tcb *tcb, u32 ack,
+				  struct toytcp_verdict *v)
 {
 	u32 acked = ack - tcb->snd_una;
 	u32 data;
@@ -269,6 +273,7 @@ static void toytcp_fsm_advance_una(struct toytcp_tcb *tcb, u32 ack,
 	v->data_acked += data;
 	tcb->snd_una = ack;
 	v->timer = TOYTCP_TIMER_RTX;
+	return acked;
 }
 
 /*
@@ -476,12 +481,6 @@ static void toytcp_fsm_unacceptable(struct toytcp_tcb *tcb,
 }
 
 /*
- * The duplicate ACK threshold of RFC 5681 §3.2: "the arrival of 3
- * duplicate ACKs ... as an indication that a segment has been lost".
- */
-#define TOYTCP_DUPACK_THRESH	3
-
-/*
  * RFC 5681 §2: "An acknowledgment is considered a "duplicate" ... when (a)
  * the receiver of the ACK has outstanding data, (b) the incoming
  * acknowledgment carries no data, (c) the SYN and FIN bits are both off,
@@ -498,46 +497,6 @@ static bool toytcp_fsm_dupack(const struct toytcp_tcb *tcb,
 	return toytcp_fsm_outstanding(tcb) && !seg->len && seg->wnd &&
 	       !(seg->flags & (TOYTCP_SYN | TOYTCP_FIN)) &&
 	       seg->ack == tcb->snd_una && seg->wnd == tcb->snd_wnd;
-}
-
-/*
- * Loss recovery, on each acceptable ACK. The receiver takes text in order
- * only (toytcp_fsm_text()), so after one loss everything sent behind it
- * comes again, one hole per round trip.
- *
- * Fast retransmit (RFC 5681 §3.2): on the third duplicate ACK, resend the
- * segment at SND.UNA and enter recovery, with recover = SND.NXT. A
- * retransmission timeout enters recovery too (toytcp_fsm_retransmit()).
- * Partial ACKs (RFC 6582 §3.2, step 5): "If this ACK does not acknowledge
- * all of the data up to and including recover, then this is a partial ACK.
- * In this case, retransmit the first unacknowledged segment." An ACK of
- * recover or beyond ends recovery.
- */
-static void toytcp_fsm_recovery(struct toytcp_tcb *tcb, bool advanced,
-				bool dup, struct toytcp_verdict *v)
-{
-	if (advanced) {
-		tcb->dupacks = 0;
-		if (tcb->recovery == TOYTCP_RECOVERY_NONE)
-			return;
-		if (toytcp_seq_lt(tcb->snd_una, tcb->recover))
-			v->resend = true;
-		else
-			tcb->recovery = TOYTCP_RECOVERY_NONE;
-		return;
-	}
-	if (!dup) {
-		tcb->dupacks = 0;
-		return;
-	}
-	if (tcb->dupacks < TOYTCP_DUPACK_THRESH)
-		tcb->dupacks++;
-	if (tcb->dupacks == TOYTCP_DUPACK_THRESH &&
-	    tcb->recovery == TOYTCP_RECOVERY_NONE) {
-		tcb->recovery = TOYTCP_RECOVERY_FAST;
-		tcb->recover = tcb->snd_nxt;
-		v->resend = true;
-	}
 }
 
 /*
@@ -574,6 +533,7 @@ static bool toytcp_fsm_ack(struct toytcp_tcb *tcb, const struct toytcp_seg *seg,
 			   struct toytcp_verdict *v)
 {
 	bool advanced, dup;
+	u32 acked = 0;
 	u8 next;
 
 	if (tcb->state == TOYTCP_SYN_RECV) {
@@ -592,10 +552,15 @@ static bool toytcp_fsm_ack(struct toytcp_tcb *tcb, const struct toytcp_seg *seg,
 	dup = toytcp_fsm_dupack(tcb, seg);
 	advanced = toytcp_seq_lt(tcb->snd_una, seg->ack);
 	if (advanced)
-		toytcp_fsm_advance_una(tcb, seg->ack, v);
+		acked = toytcp_fsm_advance_una(tcb, seg->ack, v);
 	if (toytcp_seq_le(tcb->snd_una, seg->ack))
 		toytcp_fsm_update_window(tcb, seg);
-	toytcp_fsm_recovery(tcb, advanced, dup, v);
+	/*
+	 * Loss recovery and the congestion window learn of it (cc.c): the
+	 * third duplicate ACK, or a partial ACK in recovery, sends the
+	 * segment at SND.UNA again.
+	 */
+	v->resend = toytcp_cc_ack(tcb, acked, dup);
 	/*
 	 * An answer while the peer's window is closed: the peer lives, though
 	 * it acknowledges nothing new. RFC 9293 MUST-37: the sender "MUST NOT
@@ -617,27 +582,49 @@ static bool toytcp_fsm_ack(struct toytcp_tcb *tcb, const struct toytcp_seg *seg,
 }
 
 /*
+ * A segment that starts past RCV.NXT, behind a hole. What of it lies in
+ * the window goes to the out-of-order queue (the caller keeps it, ofo.c),
+ * and the ACK repeats RCV.NXT at once: a duplicate ACK, which tells the
+ * sender of the hole (RFC 5681 §4.2: "A TCP receiver SHOULD send an
+ * immediate duplicate ACK when an out-of-order segment arrives").
+ */
+static void toytcp_fsm_early(const struct toytcp_tcb *tcb,
+			     const struct toytcp_seg *seg,
+			     struct toytcp_verdict *v)
+{
+	u32 room = tcb->rcv_nxt + tcb->rcv_wnd - seg->seq;
+
+	toytcp_reply(v, TOYTCP_ACK, 0, 0);	/* numbers filled in at the end */
+	v->ofo_len = min(seg->len, room);
+	v->ofo_fin = (seg->flags & TOYTCP_FIN) && room > seg->len;
+	v->ofo = v->ofo_len || v->ofo_fin;
+}
+
+/*
  * Seventh step, the segment text (RFC 793 p.74), in ESTABLISHED, FIN-WAIT-1
  * and FIN-WAIT-2: "Once in the ESTABLISHED state, it is possible to deliver
  * segment text ... Once the TCP takes responsibility for the data it
  * advances RCV.NXT over the data accepted ... Send an acknowledgment of the
- * form: <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>". Text is taken in order only:
- * a segment that starts past RCV.NXT leaves a hole, so it is dropped and the
- * ACK repeats RCV.NXT (a duplicate ACK). Returns false when the segment
- * was out of order, or not all of it fit, so that its FIN is not taken
- * either. Data arriving in FIN-WAIT-2 keeps the half-closed connection
- * open: its timeout starts over (only an idle FIN-WAIT-2 times out).
+ * form: <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>". Text is taken in order: a
+ * segment that starts past RCV.NXT is kept for later (toytcp_fsm_early()).
+ * Returns false when the segment was early, or not all of it fit, so that
+ * its FIN is not taken now. Data arriving in FIN-WAIT-2 keeps the
+ * half-closed connection open: its timeout starts over (only an idle
+ * FIN-WAIT-2 times out).
  */
 static bool toytcp_fsm_text(struct toytcp_tcb *tcb, const struct toytcp_seg *seg,
 			    struct toytcp_verdict *v)
 {
 	u32 skip, len;
 
+	if (toytcp_seq_lt(tcb->rcv_nxt, seg->seq)) {
+		if (seg->len || (seg->flags & TOYTCP_FIN))
+			toytcp_fsm_early(tcb, seg, v);
+		return false;
+	}
 	if (!seg->len)
 		return true;
 	toytcp_reply(v, TOYTCP_ACK, 0, 0);	/* numbers filled in at the end */
-	if (toytcp_seq_lt(tcb->rcv_nxt, seg->seq))
-		return false;
 	skip = tcb->rcv_nxt - seg->seq;
 	if (skip >= seg->len)
 		return true;	/* all of it seen before */
@@ -648,6 +635,26 @@ static bool toytcp_fsm_text(struct toytcp_tcb *tcb, const struct toytcp_seg *seg
 	if (len && tcb->state == TOYTCP_FIN_WAIT2)
 		v->timer = TOYTCP_TIMER_FIN_WAIT2;
 	return len == seg->len - skip;
+}
+
+/*
+ * Eighth step, the FIN bit (RFC 793 p.75), for a FIN right after the text
+ * taken: "advance RCV.NXT over the FIN, and send an acknowledgment for the
+ * FIN", and the state moves on (toytcp_fin_rcvd_next[]).
+ */
+static void toytcp_fsm_fin(struct toytcp_tcb *tcb, const struct toytcp_seg *seg,
+			   struct toytcp_verdict *v)
+{
+	u8 next = toytcp_fin_rcvd_next[tcb->state];
+
+	if (!(seg->flags & TOYTCP_FIN) || next == TOYTCP_NONE ||
+	    seg->seq + seg->len != tcb->rcv_nxt)
+		return;
+	tcb->rcv_nxt++;
+	toytcp_reply(v, TOYTCP_ACK, 0, 0);
+	if (next == TOYTCP_TIME_WAIT)
+		v->timer = TOYTCP_TIMER_TIME_WAIT;
+	tcb->state = next;
 }
 
 /* The states in which the peer's FIN is in. */
@@ -694,7 +701,6 @@ void toytcp_fsm_segment(struct toytcp_tcb *tcb, const struct toytcp_seg *seg,
 			struct toytcp_verdict *v)
 {
 	enum toytcp_state in = tcb->state;
-	u8 next;
 
 	memset(v, 0, sizeof(*v));
 	switch (tcb->state) {
@@ -765,26 +771,48 @@ void toytcp_fsm_segment(struct toytcp_tcb *tcb, const struct toytcp_seg *seg,
 		toytcp_fsm_after_fin(in, tcb, seg, v);
 		return;
 	}
-	/* seventh, the segment text */
-	if (!toytcp_fsm_text(tcb, seg, v))
-		goto ack;
-	/* eighth, check the FIN bit, for a FIN in order */
-	next = toytcp_fin_rcvd_next[tcb->state];
-	if ((seg->flags & TOYTCP_FIN) && next != TOYTCP_NONE &&
-	    seg->seq + seg->len == tcb->rcv_nxt) {
-		tcb->rcv_nxt++;
-		toytcp_reply(v, TOYTCP_ACK, 0, 0);
-		if (next == TOYTCP_TIME_WAIT)
-			v->timer = TOYTCP_TIMER_TIME_WAIT;
-		tcb->state = next;
-	}
-ack:
+	/* seventh, the segment text; eighth, the FIN bit, for a FIN in order */
+	if (toytcp_fsm_text(tcb, seg, v))
+		toytcp_fsm_fin(tcb, seg, v);
 	if (v->reply.flags == TOYTCP_ACK) {
 		v->reply.seq = tcb->snd_nxt;
 		v->reply.ack = tcb->rcv_nxt;
 	}
 }
 EXPORT_SYMBOL_IF_KUNIT(toytcp_fsm_segment);
+
+/**
+ * toytcp_fsm_reassembled() - a kept segment whose hole has filled
+ * @tcb: the connection's variables
+ * @seq: the sequence number of what the out-of-order queue kept of it
+ * @len: payload bytes kept
+ * @fin: its FIN was kept too
+ * @v: the verdict of the segment that filled the hole, updated: the text
+ *     to take now (@data_skip bytes into what was kept, @data_len), the
+ *     FIN's state change and timer, the ACK of the new RCV.NXT
+ *
+ * Its first six steps were done when it arrived (toytcp_fsm_early()); the
+ * seventh and eighth come now, in order.
+ *
+ * Return: false when the state takes no text any more (the peer's FIN is
+ * in): nothing queued behind it can be taken.
+ */
+bool toytcp_fsm_reassembled(struct toytcp_tcb *tcb, u32 seq, u32 len, bool fin,
+			    struct toytcp_verdict *v)
+{
+	struct toytcp_seg seg = { .flags = TOYTCP_ACK | (fin ? TOYTCP_FIN : 0),
+				  .seq = seq, .len = len };
+
+	v->data_skip = 0;
+	v->data_len = 0;
+	if (!toytcp_fsm_takes_text(tcb))
+		return false;
+	if (toytcp_fsm_text(tcb, &seg, v))
+		toytcp_fsm_fin(tcb, &seg, v);
+	toytcp_reply(v, TOYTCP_ACK, tcb->snd_nxt, tcb->rcv_nxt);
+	return true;
+}
+EXPORT_SYMBOL_IF_KUNIT(toytcp_fsm_reassembled);
 
 /**
  * toytcp_fsm_open() - the active OPEN call
@@ -908,6 +936,10 @@ static bool toytcp_fsm_may_send(const struct toytcp_tcb *tcb)
 	}
 }
 
+/*
+ * The next segment of new data (and the FIN after the last of it), at most
+ * @mss bytes and @room of the peer's window.
+ */
 static bool toytcp_fsm_segmentize(struct toytcp_tcb *tcb, u32 mss, u32 room,
 				  struct toytcp_out *out)
 {
@@ -923,31 +955,70 @@ static bool toytcp_fsm_segmentize(struct toytcp_tcb *tcb, u32 mss, u32 room,
 	if (!len && !fin)
 		return false;
 
-	out->seq = tcb->snd_nxt;
-	out->len = len;
-	out->flags = TOYTCP_ACK | (len && len == unsent ? TOYTCP_PSH : 0) |
-		     (fin ? TOYTCP_FIN : 0);
+	*out = (struct toytcp_out){ tcb->snd_nxt, len, TOYTCP_ACK |
+		(len && len == unsent ? TOYTCP_PSH : 0) | (fin ? TOYTCP_FIN : 0) };
 	tcb->snd_nxt += len + fin;
 	tcb->fin_sent = fin;
 	return true;
 }
 
+/*
+ * A segment sent before, starting at @seq and ending by @end: at most @mss
+ * bytes of data, and our FIN with them if it was sent and lies before @end.
+ */
+static void toytcp_fsm_old_segment(const struct toytcp_tcb *tcb, u32 seq,
+				   u32 end, u32 mss, struct toytcp_out *out)
+{
+	u32 data_end = tcb->snd_nxt - tcb->fin_sent;
+	u32 data = toytcp_seq_lt(seq, data_end) ? data_end - seq : 0;
+	u32 len = min3(data, mss, end - seq);
+	bool fin = tcb->fin_sent && seq + len == data_end &&
+		   toytcp_seq_lt(data_end, end);
+
+	*out = (struct toytcp_out){ seq, len, TOYTCP_ACK | (len ? TOYTCP_PSH : 0) |
+		(fin ? TOYTCP_FIN : 0), true };
+}
+
+/*
+ * Loss (after a timeout): what counts as lost goes out again, from rtx_nxt
+ * up to recover, before anything new, as the congestion window lets it.
+ */
+static bool toytcp_fsm_loss_resend(struct toytcp_tcb *tcb, u32 mss,
+				   struct toytcp_out *out)
+{
+	toytcp_fsm_old_segment(tcb, tcb->rtx_nxt, tcb->recover, mss, out);
+	if (toytcp_cc_room(tcb) < out->len + !!(out->flags & TOYTCP_FIN))
+		return false;
+	tcb->rtx_nxt += out->len + !!(out->flags & TOYTCP_FIN);
+	return true;
+}
+
 /**
- * toytcp_fsm_output() - the next new segment to send, if any
- * @tcb: the connection's variables; SND.NXT advances over what is sent
+ * toytcp_fsm_output() - the next segment to send, if any
+ * @tcb: the connection's variables; SND.NXT advances over new data sent
  * @mss: the largest payload of one segment
  * @out: the segment
  *
- * Queued data goes out up to the peer's window (SND.UNA + SND.WND), in
- * segments of at most @mss bytes; after the last of it, the FIN if the
- * user closed. Call it until it returns false.
+ * In Loss, first what counts as lost (@out->rtx). Then queued data, up to
+ * the peer's window (SND.UNA + SND.WND), in segments of at most @mss
+ * bytes, and after the last of it the FIN if the user closed. A segment
+ * goes only when the congestion window has room for all of it (cc.c): a
+ * nearly full window waits for an ACK rather than send a sliver. Call it
+ * until it returns false.
  *
  * Return: true when @out is a segment to send.
  */
 bool toytcp_fsm_output(struct toytcp_tcb *tcb, u32 mss, struct toytcp_out *out)
 {
 	s32 room = tcb->snd_una + tcb->snd_wnd - tcb->snd_nxt;
+	u32 unsent;
 
+	if (tcb->recovery == TOYTCP_RECOVERY_LOSS &&
+	    toytcp_seq_lt(tcb->rtx_nxt, tcb->recover))
+		return toytcp_fsm_loss_resend(tcb, mss, out);
+	unsent = tcb->snd_queued - (tcb->snd_nxt - tcb->snd_una);
+	if (toytcp_cc_room(tcb) < min(unsent, mss))
+		return false;
 	return toytcp_fsm_segmentize(tcb, mss, max(room, 0), out);
 }
 EXPORT_SYMBOL_IF_KUNIT(toytcp_fsm_output);
@@ -966,16 +1037,9 @@ EXPORT_SYMBOL_IF_KUNIT(toytcp_fsm_output);
 bool toytcp_fsm_resend(const struct toytcp_tcb *tcb, u32 mss,
 		       struct toytcp_out *out)
 {
-	u32 data, len;
-	bool fin;
-
 	if (!toytcp_fsm_outstanding(tcb) || tcb->snd_una == tcb->iss)
 		return false;
-	data = tcb->snd_nxt - tcb->snd_una - tcb->fin_sent;
-	len = min(data, mss);
-	fin = tcb->fin_sent && len == data;
-	*out = (struct toytcp_out){ tcb->snd_una, len,
-		TOYTCP_ACK | (len ? TOYTCP_PSH : 0) | (fin ? TOYTCP_FIN : 0) };
+	toytcp_fsm_old_segment(tcb, tcb->snd_una, tcb->snd_nxt, mss, out);
 	return true;
 }
 EXPORT_SYMBOL_IF_KUNIT(toytcp_fsm_resend);
@@ -988,12 +1052,11 @@ EXPORT_SYMBOL_IF_KUNIT(toytcp_fsm_resend);
  *
  * While our SYN is unacknowledged: the SYN in SYN_SENT, the SYN,ACK
  * otherwise (SYN_RECV, or FIN_WAIT1 after a CLOSE in SYN_RECV). Otherwise
- * the oldest unacknowledged segment (toytcp_fsm_resend()), and the connection enters
- * loss recovery: RFC 6582 §4, "After a retransmit timeout, record the
- * highest sequence number transmitted in the variable recover"; each
- * partial ACK then resends the next hole at once. With nothing outstanding
- * but data held back by a zero window, a one-byte window probe (RFC 1122
- * §4.2.2.17).
+ * the connection enters Loss (toytcp_cc_timeout()): everything
+ * outstanding counts as lost, and its first segment goes now; the rest
+ * follows from toytcp_fsm_output() as ACKs open the congestion window.
+ * With nothing outstanding but data held back by a zero window, a
+ * one-byte window probe (RFC 1122 §4.2.2.17).
  *
  * Return: true when @out is a segment to send.
  */
@@ -1004,15 +1067,14 @@ bool toytcp_fsm_retransmit(struct toytcp_tcb *tcb, u32 mss,
 		/* Our SYN is not acknowledged: SYN_SENT, SYN_RECV, or
 		 * FIN_WAIT1 after a CLOSE in SYN_RECV (the FIN waits for it).
 		 */
+		toytcp_cc_syn_lost(tcb);
 		*out = (struct toytcp_out){ tcb->iss, 0, TOYTCP_SYN |
-			(tcb->state == TOYTCP_SYN_SENT ? 0 : TOYTCP_ACK) };
+			(tcb->state == TOYTCP_SYN_SENT ? 0 : TOYTCP_ACK), true };
 		return true;
 	}
 	if (!toytcp_fsm_outstanding(tcb))
 		return toytcp_fsm_segmentize(tcb, 1, 1, out);
-	tcb->recovery = TOYTCP_RECOVERY_LOSS;
-	tcb->recover = tcb->snd_nxt;
-	tcb->dupacks = 0;
-	return toytcp_fsm_resend(tcb, mss, out);
+	toytcp_cc_timeout(tcb);
+	return toytcp_fsm_loss_resend(tcb, mss, out);
 }
 EXPORT_SYMBOL_IF_KUNIT(toytcp_fsm_retransmit);

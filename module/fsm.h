@@ -9,6 +9,7 @@
 #ifndef _TOYTCP_FSM_H
 #define _TOYTCP_FSM_H
 
+#include "cc.h"
 #include "toytcp.h"
 #include "wire.h"
 
@@ -49,6 +50,15 @@
  * @dupacks: duplicate ACKs in a row (RFC 5681 §2)
  * @recovery: in loss recovery, and why, until @recover is acknowledged
  * @recover: SND.NXT when recovery began ("recover" of RFC 6582)
+ * @rtx_nxt: in Loss, the next sequence number to send again (below it,
+ *           what was resent since the timeout; from it up to @recover,
+ *           what counts as lost)
+ * @cwnd: the congestion window, bytes (cc.c)
+ * @ssthresh: the slow start threshold, bytes
+ * @cwnd_acked: congestion avoidance: bytes acknowledged toward the next
+ *              SMSS of growth
+ * @syn_lost: our SYN or SYN,ACK was sent more than once: the initial
+ *            window is one segment
  * @adv_mss: the MSS option we send: what our route's MTU lets one segment
  *           carry, at most the `mss` parameter; also the most we send
  * @mss: the send MSS (SMSS): the peer's MSS option (TOYTCP_MSS_DEFAULT
@@ -73,6 +83,11 @@ struct toytcp_tcb {
 	u8 dupacks;
 	u8 recovery;
 	u32 recover;
+	u32 rtx_nxt;
+	u32 cwnd;
+	u32 ssthresh;
+	u32 cwnd_acked;
+	bool syn_lost;
 	u16 adv_mss;
 	u16 mss;
 };
@@ -102,13 +117,6 @@ enum toytcp_timer_op {
 	TOYTCP_TIMER_ALIVE,	/* the peer answered a zero-window probe */
 };
 
-/* Loss recovery, as Linux's congestion states name it (tcb->recovery). */
-enum toytcp_recovery {
-	TOYTCP_RECOVERY_NONE,	/* Open: nothing known lost */
-	TOYTCP_RECOVERY_FAST,	/* Recovery: entered by a fast retransmit */
-	TOYTCP_RECOVERY_LOSS,	/* Loss: entered by a retransmission timeout */
-};
-
 /**
  * struct toytcp_verdict - what an event asks of the caller
  * @reply: a control segment to send now (after @tcb is updated)
@@ -117,6 +125,11 @@ enum toytcp_recovery {
  * @data_skip: accepted payload starts this many bytes into the segment's
  * @data_len: bytes of payload accepted, in order (0: none)
  * @data_acked: bytes of the send queue the peer acknowledged: drop them
+ * @ofo: the segment starts past RCV.NXT, in the window: keep it in the
+ *       out-of-order queue (ofo.c), @ofo_len bytes of its payload and
+ *       its FIN if @ofo_fin
+ * @ofo_len: payload bytes of it that fit in the window
+ * @ofo_fin: its FIN fits too
  * @reset: the connection was reset (by the peer, or refused)
  * @challenge: @reply is a challenge ACK (RFC 5961): the caller sends it
  *             only within the connection's rate limit
@@ -136,6 +149,9 @@ struct toytcp_verdict {
 	u32 data_skip;
 	u32 data_len;
 	u32 data_acked;
+	bool ofo;
+	u32 ofo_len;
+	bool ofo_fin;
 	bool reset;
 	bool challenge;
 	bool oow;
@@ -152,11 +168,13 @@ struct toytcp_verdict {
  * @seq: its sequence number
  * @len: payload bytes, taken from the send queue at offset @seq - SND.UNA
  * @flags: control bits (always ACK; FIN on the last)
+ * @rtx: it was sent before: a retransmission
  */
 struct toytcp_out {
 	u32 seq;
 	u32 len;
 	u8 flags;
+	bool rtx;
 };
 
 /* Segment arrives (RFC 793 p.65-76). */
@@ -165,6 +183,8 @@ bool toytcp_fsm_listen(const struct toytcp_seg *seg, u32 iss, u16 adv_mss,
 		       struct toytcp_tcb *child, struct toytcp_verdict *v);
 void toytcp_fsm_segment(struct toytcp_tcb *tcb, const struct toytcp_seg *seg,
 			struct toytcp_verdict *v);
+bool toytcp_fsm_reassembled(struct toytcp_tcb *tcb, u32 seq, u32 len, bool fin,
+			    struct toytcp_verdict *v);
 
 /* User calls (RFC 793 p.54-64). */
 void toytcp_fsm_open(struct toytcp_tcb *tcb, u32 iss, u16 adv_mss,
@@ -187,6 +207,13 @@ bool toytcp_fsm_resend(const struct toytcp_tcb *tcb, u32 mss,
 static inline bool toytcp_fsm_outstanding(const struct toytcp_tcb *tcb)
 {
 	return tcb->snd_una != tcb->snd_nxt;
+}
+
+/* States that take segment text (RFC 793 p.74): the peer's FIN is not in. */
+static inline bool toytcp_fsm_takes_text(const struct toytcp_tcb *tcb)
+{
+	return tcb->state == TOYTCP_ESTABLISHED || tcb->state == TOYTCP_FIN_WAIT1 ||
+	       tcb->state == TOYTCP_FIN_WAIT2;
 }
 
 /* Data or a FIN waits to be sent or acknowledged. */

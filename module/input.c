@@ -5,8 +5,9 @@
  *   toytcp_input()          count it, check it (wire.c), find its
  *                           connection or listener (conn.c)
  *   toytcp_input_conn()     the state machine decides (fsm.c); act on the
- *                           verdict: take data, send (output.c), set the
- *                           timer (timers.c)
+ *                           verdict: take data, keep an early segment or
+ *                           take what it made in order (ofo.c), send
+ *                           (output.c), set the timer (timers.c)
  *   toytcp_listen_input()   a segment for a listener (listen.c): SYN
  *                           cookies, children
  *   toytcp_output_answer()  nobody wants it: RST, by RFC 793's rules
@@ -76,26 +77,92 @@ static const struct skb_checksum_ops toytcp_crc_ops = {
 };
 
 /*
- * Take the in-order payload the verdict accepted: count it, fold it into
- * the stream's CRC-32 (what a tester compares with what was sent), echo
- * it back if asked.
+ * Take @len bytes of in-order payload at @off in @skb: count them, fold
+ * them into the stream's CRC-32 (what a tester compares with what was
+ * sent), echo them back if asked. Then the window: what goes out next
+ * announces the room left after this data. RCV.NXT moved by as much as
+ * the room shrank, so the window's right edge stays where it was (RFC
+ * 9293: no shrinking).
  */
 static void toytcp_input_data(struct toytcp_conn *conn, struct sk_buff *skb,
-			      const struct toytcp_seg *seg,
-			      const struct toytcp_verdict *v)
+			      unsigned int off, u32 len)
 {
-	unsigned int off = skb_transport_offset(skb) + seg->doff + v->data_skip;
 	u8 *space;
 
-	conn->rx_bytes += v->data_len;
-	conn->rx_crc = ~(__force u32)__skb_checksum(skb, off, v->data_len,
+	conn->rx_bytes += len;
+	conn->rx_crc = ~(__force u32)__skb_checksum(skb, off, len,
 						    (__force __wsum)~conn->rx_crc,
 						    &toytcp_crc_ops);
-	if (!conn->echo)
+	if (conn->echo) {
+		space = toytcp_conn_send_space(conn, len);
+		if (IS_ERR(space) || skb_copy_bits(skb, off, space, len))
+			pr_debug_ratelimited("echo of %u bytes dropped\n", len);
+	}
+	toytcp_input_set_window(conn);
+}
+
+/*
+ * Keep an early segment (the verdict's @ofo) for when its hole fills; the
+ * queue holds a reference on it. It outlives this softirq: no route
+ * (the input path's may be borrowed under RCU) and no conntrack entry
+ * stay attached, as Linux's tcp_data_queue() drops them too.
+ */
+static void toytcp_input_ofo_queue(struct toytcp_conn *conn, struct sk_buff *skb,
+				   const struct toytcp_seg *seg,
+				   const struct toytcp_verdict *v)
+{
+	enum toytcp_mib_field mib = TOYTCP_MIB_OFODROP;
+
+	skb_dst_drop(skb);
+	nf_reset_ct(skb);
+	*TOYTCP_OFO_CB(skb) = (struct toytcp_ofo_cb){
+		.seq = seg->seq, .len = v->ofo_len, .fin = v->ofo_fin,
+		.off = skb_transport_offset(skb) + seg->doff,
+	};
+	switch (toytcp_ofo_insert(&conn->ofo, skb)) {
+	case TOYTCP_OFO_QUEUED:
+		skb_get(skb);
+		mib = TOYTCP_MIB_OFOQUEUE;
+		break;
+	case TOYTCP_OFO_MERGED:
+		mib = TOYTCP_MIB_OFOMERGE;
+		break;
+	case TOYTCP_OFO_FULL:
+		break;
+	}
+	TOYTCP_INC_STATS(conn->tn, mib);
+}
+
+/*
+ * The hole may have filled: take what the out-of-order queue holds from
+ * RCV.NXT on, in order, as the state machine's steps 7 and 8 would have
+ * taken it (toytcp_fsm_reassembled()). The ACK @v sends then covers it.
+ */
+static void toytcp_input_ofo_deliver(struct toytcp_conn *conn,
+				     struct toytcp_verdict *v)
+{
+	struct sk_buff *skb;
+
+	if (!toytcp_fsm_takes_text(&conn->tcb)) {
+		toytcp_ofo_purge(&conn->ofo);	/* nothing past the peer's FIN */
 		return;
-	space = toytcp_conn_send_space(conn, v->data_len);
-	if (IS_ERR(space) || skb_copy_bits(skb, off, space, v->data_len))
-		pr_debug_ratelimited("echo of %u bytes dropped\n", v->data_len);
+	}
+	while ((skb = toytcp_ofo_ready(&conn->ofo, conn->tcb.rcv_nxt))) {
+		const struct toytcp_ofo_cb cb = *TOYTCP_OFO_CB(skb);
+
+		/* Nowhere to echo it yet: it waits for the next segment. */
+		if (conn->echo && toytcp_conn_reserve(conn, cb.len))
+			break;
+		toytcp_ofo_unlink(&conn->ofo, skb);
+		if (!toytcp_fsm_reassembled(&conn->tcb, cb.seq, cb.len, cb.fin, v)) {
+			kfree_skb(skb);
+			toytcp_ofo_purge(&conn->ofo);	/* nothing past the peer's FIN */
+			break;
+		}
+		if (v->data_len)
+			toytcp_input_data(conn, skb, cb.off + v->data_skip, v->data_len);
+		consume_skb(skb);
+	}
 }
 
 /*
@@ -228,15 +295,13 @@ void toytcp_input_conn(struct toytcp_conn *conn, struct sk_buff *skb,
 		toytcp_rtt_retransmitted(&conn->rtt);	/* our SYN once more */
 	if (v.data_acked)
 		toytcp_conn_ack_data(conn, v.data_acked);
-	if (v.data_len) {
-		toytcp_input_data(conn, skb, seg, &v);
-		/*
-		 * What goes out now announces the room left after this data:
-		 * RCV.NXT moved by as much as the room shrank, so the window's
-		 * right edge stays where it was (RFC 9293: no shrinking).
-		 */
-		toytcp_input_set_window(conn);
-	}
+	if (v.data_len)
+		toytcp_input_data(conn, skb, skb_transport_offset(skb) + seg->doff +
+				  v.data_skip, v.data_len);
+	if (v.ofo)
+		toytcp_input_ofo_queue(conn, skb, seg, &v);
+	else if (!RB_EMPTY_ROOT(&conn->ofo.root))
+		toytcp_input_ofo_deliver(conn, &v);
 	toytcp_input_act(conn, old, &v, &q);
 	toytcp_input_window_update(conn, wnd, &q);
 	spin_unlock_bh(&conn->lock);

@@ -188,16 +188,40 @@ int toytcp_output_queue_reply(struct toytcp_conn *conn,
 				   NULL, 0, q);
 }
 
+/*
+ * A segment that was sent before: Karn's rule for the RTT estimate, and
+ * the counters, as Linux counts by how recovery began (after a timeout in
+ * TCPSlowStartRetrans, otherwise in TCPFastRetrans).
+ */
+static void toytcp_output_queue_again(struct toytcp_conn *conn,
+				      const struct toytcp_out *out,
+				      struct sk_buff_head *q)
+{
+	toytcp_rtt_retransmitted(&conn->rtt);
+	if (toytcp_output_queue_out(conn, out, q))
+		return;
+	TOYTCP_INC_STATS(conn->tn, TOYTCP_MIB_RETRANSSEGS);
+	TOYTCP_INC_STATS(conn->tn, conn->tcb.recovery == TOYTCP_RECOVERY_LOSS ?
+			 TOYTCP_MIB_SLOWSTARTRETRANS : TOYTCP_MIB_FASTRETRANS);
+}
+
 /**
- * toytcp_output_queue_data() - queue every new segment the window allows
+ * toytcp_output_queue_data() - queue every segment the windows allow
  * @conn: the connection, locked
  * @q: where to queue them for toytcp_output_xmit()
+ *
+ * New data as far as the peer's window and the congestion window let it;
+ * in Loss, what counts as lost first (fsm.c's output engine decides).
  */
 void toytcp_output_queue_data(struct toytcp_conn *conn, struct sk_buff_head *q)
 {
 	struct toytcp_out out;
 
 	while (toytcp_fsm_output(&conn->tcb, conn->tcb.mss, &out)) {
+		if (out.rtx) {
+			toytcp_output_queue_again(conn, &out, q);
+			continue;
+		}
 		toytcp_rtt_sent(&conn->rtt, out.seq + out.len + !!(out.flags & TOYTCP_FIN),
 				toytcp_clock_us());
 		toytcp_output_queue_out(conn, &out, q);
@@ -209,22 +233,15 @@ void toytcp_output_queue_data(struct toytcp_conn *conn, struct sk_buff_head *q)
  * @conn: the connection, locked
  * @q: where to queue it for toytcp_output_xmit()
  *
- * Loss recovery's resend (a verdict's @resend). Once built, it counts in
- * RetransSegs, and as Linux counts it by how recovery began: after a
- * timeout in TCPSlowStartRetrans, otherwise in TCPFastRetrans.
+ * Fast recovery's resend (a verdict's @resend): a fast retransmit, or the
+ * next hole after a partial ACK.
  */
 void toytcp_output_queue_resend(struct toytcp_conn *conn, struct sk_buff_head *q)
 {
 	struct toytcp_out out;
 
-	if (!toytcp_fsm_resend(&conn->tcb, conn->tcb.mss, &out))
-		return;
-	toytcp_rtt_retransmitted(&conn->rtt);
-	if (toytcp_output_queue_out(conn, &out, q))
-		return;
-	TOYTCP_INC_STATS(conn->tn, TOYTCP_MIB_RETRANSSEGS);
-	TOYTCP_INC_STATS(conn->tn, conn->tcb.recovery == TOYTCP_RECOVERY_LOSS ?
-			 TOYTCP_MIB_SLOWSTARTRETRANS : TOYTCP_MIB_FASTRETRANS);
+	if (toytcp_fsm_resend(&conn->tcb, conn->tcb.mss, &out))
+		toytcp_output_queue_again(conn, &out, q);
 }
 
 /**

@@ -37,6 +37,9 @@ static const char * const toytcp_mib_names[__TOYTCP_MIB_MAX] = {
 	[TOYTCP_MIB_RCVQDROP]		= "TCPRcvQDrop",
 	[TOYTCP_MIB_FASTRETRANS]	= "TCPFastRetrans",
 	[TOYTCP_MIB_SLOWSTARTRETRANS]	= "TCPSlowStartRetrans",
+	[TOYTCP_MIB_OFOQUEUE]		= "TCPOFOQueue",
+	[TOYTCP_MIB_OFODROP]		= "TCPOFODrop",
+	[TOYTCP_MIB_OFOMERGE]		= "TCPOFOMerge",
 };
 
 /**

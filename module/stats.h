@@ -39,6 +39,9 @@ enum toytcp_mib_field {
 	TOYTCP_MIB_RCVQDROP,		/* TCPRcvQDrop: no memory to take data */
 	TOYTCP_MIB_FASTRETRANS,		/* TCPFastRetrans: resent in Recovery */
 	TOYTCP_MIB_SLOWSTARTRETRANS,	/* TCPSlowStartRetrans: resent in Loss */
+	TOYTCP_MIB_OFOQUEUE,		/* TCPOFOQueue: kept out of order */
+	TOYTCP_MIB_OFODROP,		/* TCPOFODrop: out of order, no room */
+	TOYTCP_MIB_OFOMERGE,		/* TCPOFOMerge: out of order, held already */
 	__TOYTCP_MIB_MAX
 };
 

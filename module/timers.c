@@ -9,7 +9,9 @@
  *   rtx        SYN_SENT, SYN_RECV, and whenever something sent is not yet
  *              acknowledged (data, FIN), or data or a FIN waits for a
  *              zero window: retransmit the oldest segment (or probe the
- *              window), double the RTO (rtt.c: RFC 6298's estimate, at
+ *              window); with data out, the connection enters Loss (cc.c:
+ *              cwnd one segment, the rest goes again as ACKs open it);
+ *              double the RTO (rtt.c: RFC 6298's estimate, at
  *              first rto_ms, up to rto_max_ms), and give up after
  *              syn_retries (SYN), synack_retries (SYN,ACK) or max_retries
  *              timeouts in a row (the connection is closed, no RST sent).
