@@ -45,6 +45,9 @@ static const struct ctl_case ctl_cases[] = {
 	{ "keepalive 10.0.0.1:40001 10.0.0.2:7 on", 0, TOYTCP_CTL_KEEPALIVE,
 	  IP(10, 0, 0, 1), 40001, IP(10, 0, 0, 2), 7, .on = true },
 	{ "keepalive 0.0.0.0:7 0.0.0.0:0 off\n", 0, TOYTCP_CTL_KEEPALIVE, 0, 7, 0, 0 },
+	{ "nodelay 10.0.0.1:40001 10.0.0.2:7 on", 0, TOYTCP_CTL_NODELAY,
+	  IP(10, 0, 0, 1), 40001, IP(10, 0, 0, 2), 7, .on = true },
+	{ "nodelay 0.0.0.0:7 0.0.0.0:0 off", 0, TOYTCP_CTL_NODELAY, 0, 7, 0, 0 },
 	/* malformed */
 	{ "", -EINVAL },
 	{ "\n", -EINVAL },
@@ -75,6 +78,8 @@ static const struct ctl_case ctl_cases[] = {
 	{ "keepalive 10.0.0.1:40001 10.0.0.2:7", -EINVAL },
 	{ "keepalive 10.0.0.1:40001 10.0.0.2:7 yes", -EINVAL },
 	{ "keepalive 10.0.0.1:40001 10.0.0.2:7 on now", -EINVAL },
+	{ "nodelay 10.0.0.1:40001 10.0.0.2:7", -EINVAL },
+	{ "nodelay 10.0.0.1:40001 10.0.0.2:7 1", -EINVAL },
 };
 
 static void ctl_case_desc(const struct ctl_case *c, char *desc)

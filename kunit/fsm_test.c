@@ -662,15 +662,14 @@ static void toytcp_fsm_output_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, out.flags, A);
 	KUNIT_ASSERT_TRUE(test, toytcp_fsm_output(&tcb, 1460, &out));
 	KUNIT_EXPECT_EQ(test, out.len, 1460U);
-	KUNIT_ASSERT_TRUE(test, toytcp_fsm_output(&tcb, 1460, &out));
-	KUNIT_EXPECT_EQ(test, out.len, 80U);	/* the window's end */
+	/* 80 bytes left of the window: a silly segment waits (sws.c). */
 	KUNIT_EXPECT_FALSE(test, toytcp_fsm_output(&tcb, 1460, &out));
 	/* The peer acks everything and opens the window. */
 	tcb.snd_una = tcb.snd_nxt;
-	tcb.snd_queued = 1000;
+	tcb.snd_queued = 1080;
 	tcb.snd_wnd = 65535;
 	KUNIT_ASSERT_TRUE(test, toytcp_fsm_output(&tcb, 1460, &out));
-	KUNIT_EXPECT_EQ(test, out.len, 1000U);
+	KUNIT_EXPECT_EQ(test, out.len, 1080U);
 	KUNIT_EXPECT_EQ(test, out.flags, A | TOYTCP_PSH | F);
 	KUNIT_EXPECT_TRUE(test, tcb.fin_sent);
 	KUNIT_EXPECT_EQ(test, tcb.snd_nxt, 1001U + 4000 + 1);
@@ -916,6 +915,45 @@ static void toytcp_fsm_ofo_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, v.data_skip, 500U);
 	KUNIT_EXPECT_EQ(test, v.data_len, 500U);
 	KUNIT_EXPECT_EQ(test, tcb.rcv_nxt, 6501U);
+}
+
+/*
+ * Nagle and the sender's SWS avoidance in the output engine (sws.c): a
+ * small segment waits while an earlier small one is unacknowledged, goes
+ * once it is, or at once with nodelay; a sliver of a big window waits for
+ * the retransmission timer, which sends what the window takes.
+ */
+static void toytcp_fsm_nagle_test(struct kunit *test)
+{
+	struct toytcp_tcb tcb;
+	struct toytcp_verdict v;
+	struct toytcp_out out;
+
+	fixture(TOYTCP_ESTABLISHED, &tcb);
+	toytcp_fsm_send(&tcb, 10, &v);
+	KUNIT_ASSERT_TRUE(test, toytcp_fsm_output(&tcb, 1460, &out));
+	KUNIT_EXPECT_EQ(test, out.len, 10U);
+	toytcp_fsm_send(&tcb, 20, &v);
+	KUNIT_EXPECT_FALSE(test, toytcp_fsm_output(&tcb, 1460, &out));
+	toytcp_fsm_send(&tcb, 30, &v);
+	KUNIT_EXPECT_FALSE(test, toytcp_fsm_output(&tcb, 1460, &out));
+	ack_in(&tcb, 1011, 65535, 0);
+	KUNIT_ASSERT_TRUE(test, toytcp_fsm_output(&tcb, 1460, &out));
+	KUNIT_EXPECT_EQ(test, out.seq, 1011U);
+	KUNIT_EXPECT_EQ(test, out.len, 50U);	/* what waited, in one */
+	toytcp_fsm_send(&tcb, 5, &v);
+	KUNIT_EXPECT_FALSE(test, toytcp_fsm_output(&tcb, 1460, &out));
+	tcb.nodelay = true;
+	KUNIT_ASSERT_TRUE(test, toytcp_fsm_output(&tcb, 1460, &out));
+	KUNIT_EXPECT_EQ(test, out.len, 5U);
+
+	/* A peer that offered 65535 and now has 300 free: nothing goes. */
+	fixture(TOYTCP_ESTABLISHED, &tcb);
+	tcb.snd_wnd = 300;
+	toytcp_fsm_send(&tcb, 5000, &v);
+	KUNIT_EXPECT_FALSE(test, toytcp_fsm_output(&tcb, 1460, &out));
+	KUNIT_ASSERT_TRUE(test, toytcp_fsm_retransmit(&tcb, 1460, &out));
+	KUNIT_EXPECT_EQ(test, out.len, 300U);
 }
 
 /*
@@ -1237,6 +1275,7 @@ static struct kunit_case toytcp_fsm_cases[] = {
 	KUNIT_CASE(toytcp_fsm_rto_recovery_test),
 	KUNIT_CASE(toytcp_fsm_cwnd_test),
 	KUNIT_CASE(toytcp_fsm_ofo_test),
+	KUNIT_CASE(toytcp_fsm_nagle_test),
 	KUNIT_CASE(toytcp_fsm_user_calls_test),
 	KUNIT_CASE(toytcp_fsm_time_wait_syn_test),
 	KUNIT_CASE(toytcp_fsm_syn_recv_syn_test),

@@ -10,6 +10,7 @@
 #include <linux/rhashtable-types.h>
 #include <linux/spinlock.h>
 #include "compat.h"
+#include "delack.h"
 #include "fsm.h"
 #include "ofo.h"
 #include "rtt.h"
@@ -70,6 +71,9 @@ struct toytcp_net;
  *         inherit it)
  * @ka_probes: keepalive probes sent since the peer was last heard
  * @ka_last: jiffies when the peer was last heard (an acceptable segment)
+ * @delack: delayed ACKs (delack.c)
+ * @dack_timer: the delayed-ACK timer (timers.c), the third
+ * @dack_ref: @dack_timer holds a reference on the connection
  * @retries: retransmissions since the last progress
  * @challenge_stamp: jiffies when the current challenge-ACK second began
  * @challenge_count: challenge ACKs sent in that second
@@ -107,6 +111,9 @@ struct toytcp_conn {
 	bool ka_on;
 	u8 ka_probes;
 	unsigned long ka_last;
+	struct toytcp_delack delack;
+	struct hrtimer dack_timer;
+	bool dack_ref;
 	u8 retries;
 	unsigned long challenge_stamp;
 	u8 challenge_count;

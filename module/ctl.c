@@ -8,6 +8,8 @@
  *   connect ADDR:PORT [SPORT]  send LOCAL REMOTE TEXT
  *   close LOCAL REMOTE         abort LOCAL REMOTE
  *   disable                    enable
+ *   keepalive LOCAL REMOTE on|off
+ *   nodelay LOCAL REMOTE on|off
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -76,6 +78,7 @@ static const struct {
 	{ "disable",	TOYTCP_CTL_DISABLE },
 	{ "enable",	TOYTCP_CTL_ENABLE },
 	{ "keepalive",	TOYTCP_CTL_KEEPALIVE },
+	{ "nodelay",	TOYTCP_CTL_NODELAY },
 };
 
 /* The arguments of one command; @cur is what follows its name. */
@@ -110,6 +113,7 @@ static int toytcp_ctl_parse_args(char *cur, struct toytcp_ctl_cmd *cmd)
 	case TOYTCP_CTL_CLOSE:
 	case TOYTCP_CTL_ABORT:
 	case TOYTCP_CTL_KEEPALIVE:
+	case TOYTCP_CTL_NODELAY:
 		w = toytcp_ctl_word(&cur);
 		if (!w || toytcp_parse_endpoint(w, &cmd->local))
 			return -EINVAL;
@@ -117,7 +121,7 @@ static int toytcp_ctl_parse_args(char *cur, struct toytcp_ctl_cmd *cmd)
 		w = toytcp_ctl_word(&cur);
 		if (!w || toytcp_parse_endpoint(w, &cmd->remote))
 			return -EINVAL;
-		if (cmd->op == TOYTCP_CTL_KEEPALIVE) {
+		if (cmd->op == TOYTCP_CTL_KEEPALIVE || cmd->op == TOYTCP_CTL_NODELAY) {
 			w = toytcp_ctl_word(&cur);
 			if (!w || (strcmp(w, "on") && strcmp(w, "off")))
 				return -EINVAL;
@@ -222,6 +226,8 @@ int toytcp_ctl_exec(struct toytcp_net *tn, const struct toytcp_ctl_cmd *cmd)
 		return 0;
 	case TOYTCP_CTL_KEEPALIVE:
 		return toytcp_user_keepalive(tn, &key, cmd->on);
+	case TOYTCP_CTL_NODELAY:
+		return toytcp_user_nodelay(tn, &key, cmd->on);
 	}
 	return -EINVAL;
 }

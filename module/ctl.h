@@ -19,6 +19,7 @@ enum toytcp_ctl_op {
 	TOYTCP_CTL_DISABLE,
 	TOYTCP_CTL_ENABLE,
 	TOYTCP_CTL_KEEPALIVE,
+	TOYTCP_CTL_NODELAY,
 };
 
 /**
@@ -28,7 +29,7 @@ enum toytcp_ctl_op {
  *         0 for an ephemeral one; send/close/abort: the connection's LOCAL
  * @remote: connect: the destination; send/close/abort: REMOTE
  * @echo: listen ... echo
- * @on: keepalive ... on (off: false)
+ * @on: keepalive/nodelay ... on (off: false)
  * @data: send: the text, pointing into the parsed buffer
  * @len: send: its length
  * @why: when parsing fails, a reason for the log

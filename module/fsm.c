@@ -244,6 +244,7 @@ bool toytcp_fsm_listen(const struct toytcp_seg *seg, u32 iss, u16 adv_mss,
 	child->rcv_nxt = seg->seq + 1;
 	child->rcv_wnd = TOYTCP_RCV_WND;
 	child->iss = iss;
+	child->snd_sml = iss;
 	child->snd_una = iss;
 	child->snd_nxt = iss + 1;
 	child->snd_wnd = seg->wnd;
@@ -631,6 +632,7 @@ static bool toytcp_fsm_text(struct toytcp_tcb *tcb, const struct toytcp_seg *seg
 	len = min(seg->len - skip, tcb->rcv_wnd);
 	v->data_skip = skip;
 	v->data_len = len;
+	v->delay_ack = !skip && len == seg->len;
 	tcb->rcv_nxt += len;
 	if (len && tcb->state == TOYTCP_FIN_WAIT2)
 		v->timer = TOYTCP_TIMER_FIN_WAIT2;
@@ -652,6 +654,7 @@ static void toytcp_fsm_fin(struct toytcp_tcb *tcb, const struct toytcp_seg *seg,
 		return;
 	tcb->rcv_nxt++;
 	toytcp_reply(v, TOYTCP_ACK, 0, 0);
+	v->delay_ack = false;	/* the peer waits for it to go on */
 	if (next == TOYTCP_TIME_WAIT)
 		v->timer = TOYTCP_TIMER_TIME_WAIT;
 	tcb->state = next;
@@ -810,6 +813,8 @@ bool toytcp_fsm_reassembled(struct toytcp_tcb *tcb, u32 seq, u32 len, bool fin,
 	if (toytcp_fsm_text(tcb, &seg, v))
 		toytcp_fsm_fin(tcb, &seg, v);
 	toytcp_reply(v, TOYTCP_ACK, tcb->snd_nxt, tcb->rcv_nxt);
+	/* RFC 5681 §4.2: at once, for a segment that fills a hole. */
+	v->delay_ack = false;
 	return true;
 }
 EXPORT_SYMBOL_IF_KUNIT(toytcp_fsm_reassembled);
@@ -831,6 +836,7 @@ void toytcp_fsm_open(struct toytcp_tcb *tcb, u32 iss, u16 adv_mss,
 	memset(tcb, 0, sizeof(*tcb));
 	tcb->state = TOYTCP_SYN_SENT;
 	tcb->iss = iss;
+	tcb->snd_sml = iss;
 	tcb->snd_una = iss;
 	tcb->snd_nxt = iss + 1;
 	tcb->rcv_wnd = TOYTCP_RCV_WND;
@@ -957,6 +963,8 @@ static bool toytcp_fsm_segmentize(struct toytcp_tcb *tcb, u32 mss, u32 room,
 
 	*out = (struct toytcp_out){ tcb->snd_nxt, len, TOYTCP_ACK |
 		(len && len == unsent ? TOYTCP_PSH : 0) | (fin ? TOYTCP_FIN : 0) };
+	if (len && len < mss)
+		tcb->snd_sml = tcb->snd_nxt + len;	/* Nagle: a small one out */
 	tcb->snd_nxt += len + fin;
 	tcb->fin_sent = fin;
 	return true;
@@ -1003,15 +1011,17 @@ static bool toytcp_fsm_loss_resend(struct toytcp_tcb *tcb, u32 mss,
  * the peer's window (SND.UNA + SND.WND), in segments of at most @mss
  * bytes, and after the last of it the FIN if the user closed. A segment
  * goes only when the congestion window has room for all of it (cc.c): a
- * nearly full window waits for an ACK rather than send a sliver. Call it
+ * nearly full window waits for an ACK rather than send a sliver, and a
+ * small segment waits as Nagle and SWS avoidance say (sws.c). Call it
  * until it returns false.
  *
  * Return: true when @out is a segment to send.
  */
 bool toytcp_fsm_output(struct toytcp_tcb *tcb, u32 mss, struct toytcp_out *out)
 {
-	s32 room = tcb->snd_una + tcb->snd_wnd - tcb->snd_nxt;
-	u32 unsent;
+	s32 wnd = tcb->snd_una + tcb->snd_wnd - tcb->snd_nxt;
+	u32 room = max(wnd, 0), unsent, len;
+	struct toytcp_sws_send s;
 
 	if (tcb->recovery == TOYTCP_RECOVERY_LOSS &&
 	    toytcp_seq_lt(tcb->rtx_nxt, tcb->recover))
@@ -1019,7 +1029,17 @@ bool toytcp_fsm_output(struct toytcp_tcb *tcb, u32 mss, struct toytcp_out *out)
 	unsent = tcb->snd_queued - (tcb->snd_nxt - tcb->snd_una);
 	if (toytcp_cc_room(tcb) < min(unsent, mss))
 		return false;
-	return toytcp_fsm_segmentize(tcb, mss, max(room, 0), out);
+	/* No silly segments: Nagle and the sender's SWS avoidance (sws.c). */
+	len = min3(unsent, mss, room);
+	s = (struct toytcp_sws_send){
+		.len = len, .unsent = unsent, .mss = mss,
+		.max_snd_wnd = tcb->max_snd_wnd, .nodelay = tcb->nodelay,
+		.small_out = toytcp_seq_lt(tcb->snd_una, tcb->snd_sml),
+		.fin = tcb->fin_queued && len == unsent && room > len,
+	};
+	if (!toytcp_sws_send_now(&s))
+		return false;
+	return toytcp_fsm_segmentize(tcb, mss, room, out);
 }
 EXPORT_SYMBOL_IF_KUNIT(toytcp_fsm_output);
 
@@ -1056,7 +1076,8 @@ EXPORT_SYMBOL_IF_KUNIT(toytcp_fsm_resend);
  * outstanding counts as lost, and its first segment goes now; the rest
  * follows from toytcp_fsm_output() as ACKs open the congestion window.
  * With nothing outstanding but data held back by a zero window, a
- * one-byte window probe (RFC 1122 §4.2.2.17).
+ * one-byte window probe (RFC 1122 §4.2.2.17); by a small window, what it
+ * takes (the override of RFC 9293 §3.8.6.2.1).
  *
  * Return: true when @out is a segment to send.
  */
@@ -1072,8 +1093,14 @@ bool toytcp_fsm_retransmit(struct toytcp_tcb *tcb, u32 mss,
 			(tcb->state == TOYTCP_SYN_SENT ? 0 : TOYTCP_ACK), true };
 		return true;
 	}
-	if (!toytcp_fsm_outstanding(tcb))
+	if (!toytcp_fsm_outstanding(tcb)) {
+		s32 room = tcb->snd_una + tcb->snd_wnd - tcb->snd_nxt;
+
+		/* What the window takes, held back by SWS avoidance; or a probe. */
+		if (room > 0)
+			return toytcp_fsm_segmentize(tcb, mss, room, out);
 		return toytcp_fsm_segmentize(tcb, 1, 1, out);
+	}
 	toytcp_cc_timeout(tcb);
 	return toytcp_fsm_loss_resend(tcb, mss, out);
 }

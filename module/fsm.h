@@ -10,6 +10,7 @@
 #define _TOYTCP_FSM_H
 
 #include "cc.h"
+#include "sws.h"
 #include "toytcp.h"
 #include "wire.h"
 
@@ -59,6 +60,9 @@
  *              SMSS of growth
  * @syn_lost: our SYN or SYN,ACK was sent more than once: the initial
  *            window is one segment
+ * @snd_sml: the end of the last segment sent smaller than MSS (Nagle,
+ *           sws.c)
+ * @nodelay: Nagle is off (`nodelay LOCAL REMOTE on`)
  * @adv_mss: the MSS option we send: what our route's MTU lets one segment
  *           carry, at most the `mss` parameter; also the most we send
  * @mss: the send MSS (SMSS): the peer's MSS option (TOYTCP_MSS_DEFAULT
@@ -88,6 +92,8 @@ struct toytcp_tcb {
 	u32 ssthresh;
 	u32 cwnd_acked;
 	bool syn_lost;
+	u32 snd_sml;
+	bool nodelay;
 	u16 adv_mss;
 	u16 mss;
 };
@@ -130,6 +136,8 @@ enum toytcp_timer_op {
  *       its FIN if @ofo_fin
  * @ofo_len: payload bytes of it that fit in the window
  * @ofo_fin: its FIN fits too
+ * @delay_ack: @reply only acknowledges data taken in order, whole: it may
+ *             wait for a segment to ride on (delack.c)
  * @reset: the connection was reset (by the peer, or refused)
  * @challenge: @reply is a challenge ACK (RFC 5961): the caller sends it
  *             only within the connection's rate limit
@@ -152,6 +160,7 @@ struct toytcp_verdict {
 	bool ofo;
 	u32 ofo_len;
 	bool ofo_fin;
+	bool delay_ack;
 	bool reset;
 	bool challenge;
 	bool oow;

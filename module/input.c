@@ -24,19 +24,26 @@
 #include "output.h"
 #include "params.h"
 #include "stats.h"
+#include "sws.h"
 #include "timers.h"
 #include "wire.h"
 
 /*
  * An echo connection only takes in what it can send back: its window is
- * the room left in its send queue.
+ * the room left in its send queue, opened by no less than an MSS at a
+ * time (receiver SWS avoidance, sws.c). tcb.rcv_wnd counts from RCV.NXT.
  */
 static void toytcp_input_set_window(struct toytcp_conn *conn)
 {
 	u32 room = TOYTCP_SNDBUF_MAX - conn->tcb.snd_queued;
 
-	conn->tcb.rcv_wnd = conn->echo ? min_t(u32, room, TOYTCP_RCV_WND) :
-			    TOYTCP_RCV_WND;
+	if (!conn->echo) {
+		conn->tcb.rcv_wnd = TOYTCP_RCV_WND;
+		return;
+	}
+	conn->tcb.rcv_wnd = toytcp_sws_rcv_wnd(conn->tcb.rcv_wnd,
+					       min_t(u32, room, TOYTCP_RCV_WND),
+					       conn->tcb.mss, TOYTCP_RCV_WND);
 }
 
 /*
@@ -89,6 +96,7 @@ static void toytcp_input_data(struct toytcp_conn *conn, struct sk_buff *skb,
 {
 	u8 *space;
 
+	conn->tcb.rcv_wnd -= min(len, conn->tcb.rcv_wnd);	/* RCV.NXT moved */
 	conn->rx_bytes += len;
 	conn->rx_crc = ~(__force u32)__skb_checksum(skb, off, len,
 						    (__force __wsum)~conn->rx_crc,
@@ -166,6 +174,21 @@ static void toytcp_input_ofo_deliver(struct toytcp_conn *conn,
 }
 
 /*
+ * The verdict's reply is a bare ACK of in-order data that may wait
+ * (fsm.c's @delay_ack): does it (delack.c)?
+ */
+static bool toytcp_input_may_delay(struct toytcp_conn *conn,
+				   const struct toytcp_verdict *v)
+{
+	const struct toytcp_tcb *tcb = &conn->tcb;
+
+	return v->reply.flags == TOYTCP_ACK && v->delay_ack &&
+	       toytcp_delack_decide(&conn->delack, tcb->rcv_nxt, tcb->mss,
+				    tcb->rcv_wnd, READ_ONCE(toytcp_delack_ms)) ==
+	       TOYTCP_ACK_DELAY;
+}
+
+/*
  * Act on a verdict: called with conn->lock held, after the state machine
  * updated conn->tcb. Queues what to send on @q.
  */
@@ -190,8 +213,12 @@ static void toytcp_input_act(struct toytcp_conn *conn, enum toytcp_state old,
 		toytcp_output_queue_resend(conn, q);
 	toytcp_output_queue_data(conn, q);
 	/* A data segment carries the acknowledgment: no bare ACK needed. */
-	if (v->reply.flags != TOYTCP_ACK || skb_queue_len(q) == before)
-		toytcp_output_queue_reply(conn, &v->reply, q);
+	if (v->reply.flags != TOYTCP_ACK || skb_queue_len(q) == before) {
+		if (toytcp_input_may_delay(conn, v))
+			toytcp_timer_delack(conn);
+		else
+			toytcp_output_queue_reply(conn, &v->reply, q);
+	}
 	toytcp_timers_after_event(conn, v->timer);
 }
 

@@ -51,6 +51,7 @@ static struct toytcp_conn *toytcp_listen_child(struct toytcp_net *tn,
 	child->tcb = *tcb;
 	child->tcb.state = TOYTCP_LISTEN;	/* so that the trace shows where it came from */
 	child->echo = READ_ONCE(lst->echo);
+	child->tcb.nodelay = READ_ONCE(lst->tcb.nodelay);
 	spin_lock_bh(&child->lock);
 	if (READ_ONCE(lst->ka_on))
 		toytcp_timer_keepalive_set(child, true);

@@ -19,6 +19,7 @@
 #include "output.h"
 #include "params.h"
 #include "stats.h"
+#include "timers.h"
 #include "toytcp.h"
 #include "wire.h"
 
@@ -147,6 +148,9 @@ static int toytcp_output_queue(struct toytcp_conn *conn, u32 seq, u32 ack,
 	if (IS_ERR(skb))
 		return PTR_ERR(skb);
 	__skb_queue_tail(q, skb);
+	/* It carries the ACK: none is owed any more (delack.c). */
+	if ((flags & (TOYTCP_ACK | TOYTCP_RST)) == TOYTCP_ACK)
+		toytcp_timer_ack_sent(conn, ack);
 	return 0;
 }
 

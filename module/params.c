@@ -15,6 +15,7 @@
  *   rto_min_ms      the least RTO an RTT sample may give.
  *   rto_max_ms      the most the RTO grows to by backing off.
  *   mss             largest payload of one segment.
+ *   delack_ms       how long an ACK may wait for data to ride on (0: never).
  *   keepalive_time_ms, keepalive_intvl_ms, keepalive_probes
  *                   keepalive (off unless asked for): idle time before the
  *                   first probe, time between probes, probes unanswered
@@ -51,6 +52,7 @@ unsigned int toytcp_keepalive_time_ms = 7200000;
 unsigned int toytcp_keepalive_intvl_ms = 75000;
 unsigned int toytcp_keepalive_probes = 9;
 unsigned int toytcp_mss = 1460;
+unsigned int toytcp_delack_ms = 40;
 unsigned int toytcp_backlog = 128;
 EXPORT_SYMBOL_IF_KUNIT(toytcp_backlog);
 unsigned int toytcp_syncookies = 1;
@@ -132,6 +134,8 @@ TOYTCP_PARAM(keepalive_probes, toytcp_keepalive_probes, 1, 127,
 	     "unanswered keepalive probes before the peer is given up (default 9)");
 TOYTCP_PARAM(mss, toytcp_mss, 1, 65535 - 20 - 20,
 	     "largest payload of one segment in bytes (default 1460)");
+TOYTCP_PARAM(delack_ms, toytcp_delack_ms, 0, 200,
+	     "delayed ACK: how long an ACK may wait, in ms; 0 never delays (default 40, as Linux)");
 TOYTCP_PARAM(backlog, toytcp_backlog, 1, 65535,
 	     "half-open (SYN_RECV) connections per listener before SYN cookies (default 128)");
 TOYTCP_PARAM(syncookies, toytcp_syncookies, 0, 2,

@@ -15,6 +15,7 @@ extern unsigned int toytcp_max_retries;
 extern unsigned int toytcp_syn_retries;
 extern unsigned int toytcp_synack_retries;
 extern unsigned int toytcp_mss;
+extern unsigned int toytcp_delack_ms;
 extern unsigned int toytcp_keepalive_time_ms;
 extern unsigned int toytcp_keepalive_intvl_ms;
 extern unsigned int toytcp_keepalive_probes;

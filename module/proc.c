@@ -55,7 +55,7 @@ struct toytcp_conns_iter {
 };
 
 #define TOYTCP_CONNS_FMT \
-	"%-21s %-21s %-11s %10s %10s %10s %7s %7s %10s %10s %8s %-14s %-4s %5s %-15s %6s %-13s %s\n"
+	"%-21s %-21s %-11s %10s %10s %10s %7s %7s %10s %10s %8s %-14s %-4s %5s %-15s %6s %-13s %-9s %s\n"
 
 /* The walker's current connection (again), skipping a resize's -EAGAIN. */
 static void *toytcp_conns_peek(struct toytcp_conns_iter *it)
@@ -105,7 +105,7 @@ static void toytcp_conns_show_conn(struct seq_file *seq, struct toytcp_conn *con
 	const struct toytcp_key *k = &conn->key;
 	const struct toytcp_tcb *tcb = &conn->tcb;
 	const char *app = conn->echo ? "echo" : "-";
-	char local[24], remote[24], num[13][24], timer[24];
+	char local[24], remote[24], num[14][24], timer[24];
 	s64 ms;
 
 	snprintf(local, sizeof(local), "%pI4:%u", &k->laddr, ntohs(k->lport));
@@ -113,7 +113,7 @@ static void toytcp_conns_show_conn(struct seq_file *seq, struct toytcp_conn *con
 	if (tcb->state == TOYTCP_LISTEN) {
 		seq_printf(seq, TOYTCP_CONNS_FMT, local, remote, "LISTEN",
 			   "-", "-", "-", "-", "-", "-", "-", "-", "-", app, "-", "-", "-",
-			   "-", conn->ka_on ? "on" : "-");
+			   "-", "-", conn->ka_on ? "on" : "-");
 		return;
 	}
 	snprintf(num[0], sizeof(num[0]), "%u", tcb->snd_una);
@@ -138,6 +138,11 @@ static void toytcp_conns_show_conn(struct seq_file *seq, struct toytcp_conn *con
 		snprintf(num[12], sizeof(num[12]), "%u/-", tcb->cwnd);
 	else
 		snprintf(num[12], sizeof(num[12]), "%u/%u", tcb->cwnd, tcb->ssthresh);
+	ms = toytcp_timer_delack_remaining_ms(conn);
+	if (ms < 0)
+		strscpy(num[13], "-", sizeof(num[13]));
+	else
+		snprintf(num[13], sizeof(num[13]), "%lld", ms);
 	ms = toytcp_timer_keepalive_remaining_ms(conn);
 	if (ms < 0)
 		strscpy(num[11], "-", sizeof(num[11]));
@@ -151,7 +156,7 @@ static void toytcp_conns_show_conn(struct seq_file *seq, struct toytcp_conn *con
 	seq_printf(seq, TOYTCP_CONNS_FMT, local, remote,
 		   toytcp_state_name(tcb->state), num[0], num[1], num[2], num[3],
 		   num[4], num[5], num[6], num[7], timer, app, num[8], num[9], num[10],
-		   num[12], num[11]);
+		   num[12], num[13], num[11]);
 }
 
 static int toytcp_conns_show(struct seq_file *seq, void *v)
@@ -162,7 +167,7 @@ static int toytcp_conns_show(struct seq_file *seq, void *v)
 		seq_printf(seq, TOYTCP_CONNS_FMT, "local", "remote", "state",
 			   "snd_una", "snd_nxt", "rcv_nxt", "snd_wnd", "sendq",
 			   "tx_bytes", "rx_bytes", "rx_crc32", "timer", "app", "mss",
-			   "rtt", "rto", "cwnd", "keepalive");
+			   "rtt", "rto", "cwnd", "delack", "keepalive");
 		return 0;
 	}
 	spin_lock_bh(&conn->lock);

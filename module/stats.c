@@ -40,6 +40,7 @@ static const char * const toytcp_mib_names[__TOYTCP_MIB_MAX] = {
 	[TOYTCP_MIB_OFOQUEUE]		= "TCPOFOQueue",
 	[TOYTCP_MIB_OFODROP]		= "TCPOFODrop",
 	[TOYTCP_MIB_OFOMERGE]		= "TCPOFOMerge",
+	[TOYTCP_MIB_DELAYEDACKS]	= "TCPDelayedACKs",
 };
 
 /**

@@ -42,6 +42,7 @@ enum toytcp_mib_field {
 	TOYTCP_MIB_OFOQUEUE,		/* TCPOFOQueue: kept out of order */
 	TOYTCP_MIB_OFODROP,		/* TCPOFODrop: out of order, no room */
 	TOYTCP_MIB_OFOMERGE,		/* TCPOFOMerge: out of order, held already */
+	TOYTCP_MIB_DELAYEDACKS,		/* TCPDelayedACKs: sent by the delayed-ACK timer */
 	__TOYTCP_MIB_MAX
 };
 

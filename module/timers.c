@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Timers. Each connection has two hrtimers, in soft mode: they fire in
+ * Timers. Each connection has three hrtimers, in soft mode: they fire in
  * softirq context and take conn->lock like the packet path does.
  *
  * The connection timer (conn->timer) is armed for one of these, which
@@ -36,8 +36,16 @@
  *              keepalive_intvl_ms; after keepalive_probes unanswered, a
  *              RST and the connection is closed (TCPAbortOnTimeout).
  *
+ * The delayed-ACK timer (conn->dack_timer) runs beside both, since an ACK
+ * may be owed while data is out and keepalive watches:
+ *
+ *   delack     in-order data was not acknowledged at once (delack.c):
+ *              after delack_ms the ACK goes alone (TCPDelayedACKs),
+ *              unless a segment of ours carried it first, which stops
+ *              the timer.
+ *
  * References: an armed timer holds a reference on its connection
- * (->timer_ref, ->ka_ref), taken when it is armed and given back by the
+ * (->timer_ref, ->ka_ref, ->dack_ref), taken when it is armed and given back by the
  * callback, or by whoever cancels it before it runs. A connection that is
  * ->dead is never armed again. Teardown from process context waits for
  * running callbacks (toytcp_timer_sync_stop()).
@@ -116,6 +124,7 @@ void toytcp_timers_stop(struct toytcp_conn *conn)
 {
 	toytcp_timer_stop(conn);
 	__toytcp_timer_stop(conn, &conn->ka_timer, &conn->ka_ref);
+	__toytcp_timer_stop(conn, &conn->dack_timer, &conn->dack_ref);
 }
 
 /*
@@ -145,7 +154,7 @@ static void toytcp_timer_drop_ref(struct toytcp_conn *conn, bool *ref)
 }
 
 /**
- * toytcp_timer_sync_stop() - stop both timers and wait for their callbacks
+ * toytcp_timer_sync_stop() - stop the timers and wait for their callbacks
  * @conn: a dead connection, unlocked, with a reference held by the caller
  *
  * Process context only. The timers never run again afterwards.
@@ -154,10 +163,12 @@ void toytcp_timer_sync_stop(struct toytcp_conn *conn)
 {
 	hrtimer_cancel(&conn->timer);
 	hrtimer_cancel(&conn->ka_timer);
+	hrtimer_cancel(&conn->dack_timer);
 	spin_lock_bh(&conn->lock);
 	conn->timer_kind = TOYTCP_TIMER_NONE;
 	toytcp_timer_drop_ref(conn, &conn->timer_ref);
 	toytcp_timer_drop_ref(conn, &conn->ka_ref);
+	toytcp_timer_drop_ref(conn, &conn->dack_ref);
 	spin_unlock_bh(&conn->lock);
 }
 
@@ -403,6 +414,75 @@ s64 toytcp_timer_keepalive_remaining_ms(struct toytcp_conn *conn)
 	return max_t(s64, ktime_to_ms(hrtimer_get_remaining(&conn->ka_timer)), 0);
 }
 
+/* The delayed-ACK timer fired: the owed ACK goes alone. */
+static enum hrtimer_restart toytcp_timer_dack_fired(struct hrtimer *timer)
+{
+	struct toytcp_conn *conn = container_of(timer, struct toytcp_conn, dack_timer);
+	struct toytcp_tcb *tcb = &conn->tcb;
+	struct toytcp_reply r;
+	struct sk_buff_head q;
+
+	if (!toytcp_timer_claim(conn, timer, &conn->dack_ref))
+		return HRTIMER_NORESTART;
+	__skb_queue_head_init(&q);
+	if (conn->delack.pending && !conn->dead) {
+		r = (struct toytcp_reply){ TOYTCP_ACK, tcb->snd_nxt, tcb->rcv_nxt };
+		if (toytcp_output_queue_reply(conn, &r, &q))
+			__toytcp_timer_arm(conn, timer, &conn->dack_ref,
+					   TOYTCP_RESOURCE_PROBE_MS);
+		else
+			TOYTCP_INC_STATS(conn->tn, TOYTCP_MIB_DELAYEDACKS);
+	}
+	spin_unlock_bh(&conn->lock);
+
+	toytcp_output_xmit(conn->tn, &q);
+	toytcp_conn_put(conn);
+	return HRTIMER_NORESTART;
+}
+
+/**
+ * toytcp_timer_delack() - an ACK is owed: let it wait (delack.c)
+ * @conn: the connection, locked
+ *
+ * The timer starts with the first ACK owed and is not pushed back by
+ * later data: an ACK waits at most delack_ms.
+ */
+void toytcp_timer_delack(struct toytcp_conn *conn)
+{
+	if (conn->delack.pending)
+		return;
+	conn->delack.pending = true;
+	__toytcp_timer_arm(conn, &conn->dack_timer, &conn->dack_ref,
+			   max(READ_ONCE(toytcp_delack_ms), 1U));
+}
+
+/**
+ * toytcp_timer_ack_sent() - a segment of @conn carrying an ACK is built
+ * @conn: the connection, locked
+ * @ack: its acknowledgment number
+ *
+ * It carries whatever ACK was owed: the delayed-ACK timer stops.
+ */
+void toytcp_timer_ack_sent(struct toytcp_conn *conn, u32 ack)
+{
+	if (conn->delack.pending)
+		__toytcp_timer_stop(conn, &conn->dack_timer, &conn->dack_ref);
+	toytcp_delack_sent(&conn->delack, ack);
+}
+
+/**
+ * toytcp_timer_delack_remaining_ms() - time left before the owed ACK goes
+ * @conn: the connection, locked
+ *
+ * Return: milliseconds, or -1 when no ACK is owed.
+ */
+s64 toytcp_timer_delack_remaining_ms(struct toytcp_conn *conn)
+{
+	if (!conn->delack.pending || !conn->dack_ref)
+		return -1;
+	return max_t(s64, ktime_to_ms(hrtimer_get_remaining(&conn->dack_timer)), 0);
+}
+
 /**
  * toytcp_timer_init() - set up a new connection's timers, unarmed
  * @conn: the connection
@@ -413,6 +493,8 @@ void toytcp_timer_init(struct toytcp_conn *conn)
 	conn->timer.function = toytcp_timer_fired;
 	hrtimer_init(&conn->ka_timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL_SOFT);
 	conn->ka_timer.function = toytcp_timer_ka_fired;
+	hrtimer_init(&conn->dack_timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL_SOFT);
+	conn->dack_timer.function = toytcp_timer_dack_fired;
 }
 
 /**

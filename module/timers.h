@@ -16,6 +16,9 @@ s64 toytcp_timer_remaining_ms(struct toytcp_conn *conn);
 void toytcp_timer_keepalive_set(struct toytcp_conn *conn, bool on);
 s64 toytcp_timer_keepalive_remaining_ms(struct toytcp_conn *conn);
 const char *toytcp_timer_name(struct toytcp_conn *conn);
+void toytcp_timer_delack(struct toytcp_conn *conn);
+void toytcp_timer_ack_sent(struct toytcp_conn *conn, u32 ack);
+s64 toytcp_timer_delack_remaining_ms(struct toytcp_conn *conn);
 
 /*
  * A retransmission that could not be built for lack of memory is tried

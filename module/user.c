@@ -263,6 +263,35 @@ int toytcp_user_keepalive(struct toytcp_net *tn, const struct toytcp_key *key,
 }
 
 /**
+ * toytcp_user_nodelay() - turn Nagle's algorithm off or on (sws.c)
+ * @tn: the namespace
+ * @key: the connection, or a listener (its new children inherit it)
+ * @on: true: no delay, small segments go at once (Nagle off)
+ *
+ * Turning it on sends at once what Nagle held back, as Linux's
+ * TCP_NODELAY does.
+ *
+ * Return: 0 or -ENOENT (no such connection).
+ */
+int toytcp_user_nodelay(struct toytcp_net *tn, const struct toytcp_key *key,
+			bool on)
+{
+	struct toytcp_conn *conn = toytcp_user_find(tn, key);
+	struct sk_buff_head q;
+
+	if (!conn)
+		return -ENOENT;
+	__skb_queue_head_init(&q);
+	WRITE_ONCE(conn->tcb.nodelay, on);
+	if (conn->tcb.state != TOYTCP_LISTEN) {
+		toytcp_output_queue_data(conn, &q);
+		toytcp_timers_after_event(conn, TOYTCP_TIMER_KEEP);
+	}
+	toytcp_user_done(conn, &q);
+	return 0;
+}
+
+/**
  * toytcp_user_abort() - ABORT: reset the connection and delete it
  * @tn: the namespace
  * @key: the connection, or a listener (which then stops listening)

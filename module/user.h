@@ -15,5 +15,7 @@ int toytcp_user_close(struct toytcp_net *tn, const struct toytcp_key *key);
 int toytcp_user_abort(struct toytcp_net *tn, const struct toytcp_key *key);
 int toytcp_user_keepalive(struct toytcp_net *tn, const struct toytcp_key *key,
 			  bool on);
+int toytcp_user_nodelay(struct toytcp_net *tn, const struct toytcp_key *key,
+			bool on);
 
 #endif /* _TOYTCP_USER_H */

@@ -1,5 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
+# vm-timeout: 600 900
 # Scripted peer: each scripts/tests/peer/*.pkt plays exact segments at a
 # freshly loaded toytcp in namespace b from a raw socket in namespace a,
 # where toytcp is disabled (see scripts/tools/peer.py for the format).

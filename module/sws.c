@@ -1,0 +1,72 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Silly window syndrome avoidance (RFC 9293 §3.8.6.2) and Nagle's
+ * algorithm (RFC 896, RFC 9293 §3.7.4): no stream of tiny segments, from
+ * either side.
+ *
+ *   sender     toytcp_sws_send_now(): a segment goes when it is full
+ *              sized, or holds all that is queued and Nagle allows it, or
+ *              fills half the largest window the peer offered (MUST-38);
+ *              otherwise it waits for an ACK, or for the retransmission
+ *              timer, which then sends what the window takes (the
+ *              override of §3.8.6.2.1)
+ *   Nagle      a segment smaller than MSS waits while an earlier small
+ *              segment is unacknowledged: Linux's form (Minshall's
+ *              refinement); `nodelay LOCAL REMOTE on` turns it off
+ *   receiver   toytcp_sws_rcv_wnd(): the window's right edge moves on
+ *              only by at least min(buffer / 2, MSS) (MUST-39)
+ *
+ * Pure functions: fsm.c's output engine asks the first, input.c the last.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/kernel.h>
+#include <linux/minmax.h>
+#include "sws.h"
+#include "toytcp.h"
+
+/**
+ * toytcp_sws_send_now() - may this segment go now?
+ * @s: the segment and what the sender knows
+ *
+ * RFC 9293 §3.8.6.2.1: send "(1) if a maximum-sized segment can be sent
+ * ... (2) or if the data is pushed and all queued data can be sent now
+ * ... (3) or if at least a fraction Fs of the maximum window can be sent",
+ * Fs = 1/2; a FIN goes at once, as Linux sends it. toytcp's data is
+ * always pushed: each SEND is a message. Nagle narrows (2) (§3.7.4): not
+ * while a small segment is unacknowledged, unless Nagle is off.
+ *
+ * Return: true to send it now, false to wait.
+ */
+bool toytcp_sws_send_now(const struct toytcp_sws_send *s)
+{
+	if (s->len >= s->mss || s->fin)
+		return true;
+	if (s->len == s->unsent)
+		return s->nodelay || !s->small_out;
+	return s->len >= s->max_snd_wnd / 2;
+}
+EXPORT_SYMBOL_IF_KUNIT(toytcp_sws_send_now);
+
+/**
+ * toytcp_sws_rcv_wnd() - the window to announce, the receiver's side
+ * @wnd: the window announced so far, less what arrived since (its right
+ *       edge where it was)
+ * @room: what the receiver could take now
+ * @mss: the receive MSS
+ * @buf: the receive buffer's size
+ *
+ * RFC 9293 §3.8.6.2.2 (MUST-39): the right edge moves on only "if the
+ * additional window ... is at least Fr * RCV.BUFF or at least Eff.snd.MSS",
+ * Fr = 1/2, so that an opening of a few bytes is not announced and then
+ * filled by a tiny segment. The edge never moves back (MUST-NOT shrink).
+ *
+ * Return: the window to announce.
+ */
+u32 toytcp_sws_rcv_wnd(u32 wnd, u32 room, u32 mss, u32 buf)
+{
+	if (room >= wnd + min(buf / 2, mss))
+		return room;
+	return wnd;
+}
+EXPORT_SYMBOL_IF_KUNIT(toytcp_sws_rcv_wnd);
