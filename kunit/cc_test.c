@@ -222,6 +222,36 @@ static void toytcp_cc_timeout_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, tcb.cwnd, SMSS);
 }
 
+/*
+ * After a silence longer than the RTO (RFC 5681 §4.1, as Linux): cwnd
+ * halves per RTO idle, down to the initial window; ssthresh keeps 3/4 of
+ * what cwnd was.
+ */
+static void toytcp_cc_idle_test(struct kunit *test)
+{
+	struct toytcp_tcb tcb;
+
+	sending(&tcb, 0, 80000, 60000);
+	toytcp_cc_idle_restart(&tcb, 300, 300);		/* not longer than RTO */
+	KUNIT_EXPECT_EQ(test, tcb.cwnd, 80000U);
+	toytcp_cc_idle_restart(&tcb, 450, 300);		/* one RTO and a half */
+	KUNIT_EXPECT_EQ(test, tcb.cwnd, 40000U);
+	KUNIT_EXPECT_EQ(test, tcb.ssthresh, 60000U);
+	toytcp_cc_idle_restart(&tcb, 1000, 300);
+	KUNIT_EXPECT_EQ(test, tcb.cwnd, 10000U);	/* 40000 -> 5000: IW is the floor */
+	KUNIT_EXPECT_EQ(test, tcb.ssthresh, 60000U);
+
+	sending(&tcb, 0, 80000, 20000);
+	toytcp_cc_idle_restart(&tcb, 400, 300);
+	KUNIT_EXPECT_EQ(test, tcb.ssthresh, 60000U);	/* 3/4 of 80000 */
+	KUNIT_EXPECT_EQ(test, tcb.cwnd, 40000U);
+
+	/* A window under the initial one stays as it is. */
+	sending(&tcb, 0, 3000, 2000);
+	toytcp_cc_idle_restart(&tcb, 10000, 300);
+	KUNIT_EXPECT_EQ(test, tcb.cwnd, 3000U);
+}
+
 static struct kunit_case toytcp_cc_cases[] = {
 	KUNIT_CASE_PARAM(toytcp_cc_initial_window_test, iw_gen_params),
 	KUNIT_CASE(toytcp_cc_syn_lost_test),
@@ -229,6 +259,7 @@ static struct kunit_case toytcp_cc_cases[] = {
 	KUNIT_CASE(toytcp_cc_avoidance_test),
 	KUNIT_CASE(toytcp_cc_fast_recovery_test),
 	KUNIT_CASE(toytcp_cc_timeout_test),
+	KUNIT_CASE(toytcp_cc_idle_test),
 	{}
 };
 

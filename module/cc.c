@@ -24,6 +24,9 @@
  *                    counts as lost (Loss) and goes out again from SND.UNA
  *                    as cwnd opens in slow start, as Linux's
  *                    tcp_enter_loss() marks it all lost
+ *   after idle       data after more than an RTO without sending: cwnd
+ *                    halves per RTO idle, down to the initial window
+ *                    (RFC 5681 §4.1, as Linux's tcp_cwnd_restart())
  *
  * Growth happens only while the sender uses its window (RFC 7661): a
  * connection that sends a line now and then keeps its initial window.
@@ -230,6 +233,36 @@ bool toytcp_cc_ack(struct toytcp_tcb *tcb, u32 acked, bool dup)
 	return false;
 }
 EXPORT_SYMBOL_IF_KUNIT(toytcp_cc_ack);
+
+/**
+ * toytcp_cc_idle_restart() - data is about to go after a silence
+ * @tcb: the connection, nothing outstanding
+ * @idle_ms: time since it last sent data
+ * @rto_ms: the retransmission timeout now
+ *
+ * RFC 5681 §4.1: "a TCP SHOULD set cwnd to no more than RW before
+ * beginning transmission if the TCP has not sent data in an interval
+ * exceeding the retransmission timeout", RW = min(IW, cwnd): what was
+ * learned of the path may be stale. As Linux's tcp_cwnd_restart() (RFC
+ * 2861): ssthresh keeps at least 3/4 of the old cwnd, and cwnd halves for
+ * each RTO of silence, down to RW.
+ */
+void toytcp_cc_idle_restart(struct toytcp_tcb *tcb, u32 idle_ms, u32 rto_ms)
+{
+	u32 rw = min(toytcp_cc_initial_window(tcb->mss), tcb->cwnd);
+	u32 cwnd = tcb->cwnd;
+
+	if (idle_ms <= rto_ms || !rto_ms)
+		return;
+	tcb->ssthresh = max(tcb->ssthresh, (cwnd >> 1) + (cwnd >> 2));
+	while (idle_ms > rto_ms && cwnd > rw) {
+		idle_ms -= rto_ms;
+		cwnd >>= 1;
+	}
+	tcb->cwnd = max(cwnd, rw);
+	tcb->cwnd_acked = 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(toytcp_cc_idle_restart);
 
 /**
  * toytcp_cc_timeout() - the retransmission timer expired with data out

@@ -36,5 +36,6 @@ u32 toytcp_cc_in_flight(const struct toytcp_tcb *tcb);
 u32 toytcp_cc_room(const struct toytcp_tcb *tcb);
 bool toytcp_cc_ack(struct toytcp_tcb *tcb, u32 acked, bool dup);
 void toytcp_cc_timeout(struct toytcp_tcb *tcb);
+void toytcp_cc_idle_restart(struct toytcp_tcb *tcb, u32 idle_ms, u32 rto_ms);
 
 #endif /* _TOYTCP_CC_H */

@@ -74,6 +74,8 @@ struct toytcp_net;
  * @delack: delayed ACKs (delack.c)
  * @dack_timer: the delayed-ACK timer (timers.c), the third
  * @dack_ref: @dack_timer holds a reference on the connection
+ * @lsndtime: jiffies when it last sent a segment of data (0: never):
+ *            congestion control restarts after a silence (cc.c)
  * @retries: retransmissions since the last progress
  * @challenge_stamp: jiffies when the current challenge-ACK second began
  * @challenge_count: challenge ACKs sent in that second
@@ -114,6 +116,7 @@ struct toytcp_conn {
 	struct toytcp_delack delack;
 	struct hrtimer dack_timer;
 	bool dack_ref;
+	unsigned long lsndtime;
 	u8 retries;
 	unsigned long challenge_stamp;
 	u8 challenge_count;

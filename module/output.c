@@ -170,6 +170,8 @@ int toytcp_output_queue_out(struct toytcp_conn *conn,
 {
 	const u8 *data = conn->sndbuf + (out->seq - conn->tcb.snd_una);
 
+	if (out->len)
+		conn->lsndtime = jiffies ?: 1;
 	return toytcp_output_queue(conn, out->seq, conn->tcb.rcv_nxt, out->flags,
 				   out->len ? data : NULL, out->len, q);
 }
@@ -216,11 +218,17 @@ static void toytcp_output_queue_again(struct toytcp_conn *conn,
  *
  * New data as far as the peer's window and the congestion window let it;
  * in Loss, what counts as lost first (fsm.c's output engine decides).
+ * After a silence of more than an RTO, cwnd restarts first.
  */
 void toytcp_output_queue_data(struct toytcp_conn *conn, struct sk_buff_head *q)
 {
+	struct toytcp_tcb *tcb = &conn->tcb;
 	struct toytcp_out out;
 
+	/* Silent for more than an RTO: what cwnd knew may be stale (cc.c). */
+	if (conn->lsndtime && tcb->snd_queued && !toytcp_fsm_outstanding(tcb))
+		toytcp_cc_idle_restart(tcb, jiffies_to_msecs(jiffies - conn->lsndtime),
+				       conn->rtt.rto_ms);
 	while (toytcp_fsm_output(&conn->tcb, conn->tcb.mss, &out)) {
 		if (out.rtx) {
 			toytcp_output_queue_again(conn, &out, q);
