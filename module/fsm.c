@@ -942,30 +942,48 @@ static bool toytcp_fsm_may_send(const struct toytcp_tcb *tcb)
 	}
 }
 
+/* Bytes queued and not yet sent. */
+static u32 toytcp_fsm_unsent(const struct toytcp_tcb *tcb)
+{
+	return tcb->snd_queued - (tcb->snd_nxt - tcb->snd_una);
+}
+
+/* What the peer's window takes beyond SND.NXT (0 when it is full). */
+static u32 toytcp_fsm_wnd_room(const struct toytcp_tcb *tcb)
+{
+	s32 room = tcb->snd_una + tcb->snd_wnd - tcb->snd_nxt;
+
+	return max(room, 0);
+}
+
 /*
  * The next segment of new data (and the FIN after the last of it), at most
- * @mss bytes and @room of the peer's window.
+ * @mss bytes and @room of the peer's window; nothing changes until
+ * toytcp_fsm_sent_new() says it goes.
  */
-static bool toytcp_fsm_segmentize(struct toytcp_tcb *tcb, u32 mss, u32 room,
-				  struct toytcp_out *out)
+static bool toytcp_fsm_next_new(const struct toytcp_tcb *tcb, u32 mss, u32 room,
+				struct toytcp_out *out)
 {
-	u32 unsent, len;
-	bool fin;
-
-	if (!toytcp_fsm_may_send(tcb))
-		return false;
-	unsent = tcb->snd_queued - (tcb->snd_nxt - tcb->snd_una);
-	len = min3(unsent, mss, room);
+	u32 unsent = toytcp_fsm_unsent(tcb), len = min3(unsent, mss, room);
 	/* The FIN takes a sequence number too: not into a closed window. */
-	fin = tcb->fin_queued && len == unsent && room > len;
-	if (!len && !fin)
-		return false;
+	bool fin = tcb->fin_queued && len == unsent && room > len;
 
+	if (!toytcp_fsm_may_send(tcb) || (!len && !fin))
+		return false;
 	*out = (struct toytcp_out){ tcb->snd_nxt, len, TOYTCP_ACK |
 		(len && len == unsent ? TOYTCP_PSH : 0) | (fin ? TOYTCP_FIN : 0) };
-	if (len && len < mss)
-		tcb->snd_sml = tcb->snd_nxt + len;	/* Nagle: a small one out */
-	tcb->snd_nxt += len + fin;
+	return true;
+}
+
+/* The segment toytcp_fsm_next_new() formed goes: SND.NXT moves over it. */
+static bool toytcp_fsm_sent_new(struct toytcp_tcb *tcb, u32 mss,
+				const struct toytcp_out *out)
+{
+	bool fin = out->flags & TOYTCP_FIN;
+
+	if (out->len && out->len < mss)
+		tcb->snd_sml = out->seq + out->len;	/* Nagle: a small one out */
+	tcb->snd_nxt += out->len + fin;
 	tcb->fin_sent = fin;
 	return true;
 }
@@ -1019,27 +1037,23 @@ static bool toytcp_fsm_loss_resend(struct toytcp_tcb *tcb, u32 mss,
  */
 bool toytcp_fsm_output(struct toytcp_tcb *tcb, u32 mss, struct toytcp_out *out)
 {
-	s32 wnd = tcb->snd_una + tcb->snd_wnd - tcb->snd_nxt;
-	u32 room = max(wnd, 0), unsent, len;
+	u32 unsent = toytcp_fsm_unsent(tcb);
 	struct toytcp_sws_send s;
 
 	if (tcb->recovery == TOYTCP_RECOVERY_LOSS &&
 	    toytcp_seq_lt(tcb->rtx_nxt, tcb->recover))
 		return toytcp_fsm_loss_resend(tcb, mss, out);
-	unsent = tcb->snd_queued - (tcb->snd_nxt - tcb->snd_una);
-	if (toytcp_cc_room(tcb) < min(unsent, mss))
+	if (toytcp_cc_room(tcb) < min(unsent, mss) ||
+	    !toytcp_fsm_next_new(tcb, mss, toytcp_fsm_wnd_room(tcb), out))
 		return false;
 	/* No silly segments: Nagle and the sender's SWS avoidance (sws.c). */
-	len = min3(unsent, mss, room);
 	s = (struct toytcp_sws_send){
-		.len = len, .unsent = unsent, .mss = mss,
+		.len = out->len, .unsent = unsent, .mss = mss,
 		.max_snd_wnd = tcb->max_snd_wnd, .nodelay = tcb->nodelay,
 		.small_out = toytcp_seq_lt(tcb->snd_una, tcb->snd_sml),
-		.fin = tcb->fin_queued && len == unsent && room > len,
+		.fin = out->flags & TOYTCP_FIN,
 	};
-	if (!toytcp_sws_send_now(&s))
-		return false;
-	return toytcp_fsm_segmentize(tcb, mss, room, out);
+	return toytcp_sws_send_now(&s) && toytcp_fsm_sent_new(tcb, mss, out);
 }
 EXPORT_SYMBOL_IF_KUNIT(toytcp_fsm_output);
 
@@ -1094,12 +1108,13 @@ bool toytcp_fsm_retransmit(struct toytcp_tcb *tcb, u32 mss,
 		return true;
 	}
 	if (!toytcp_fsm_outstanding(tcb)) {
-		s32 room = tcb->snd_una + tcb->snd_wnd - tcb->snd_nxt;
+		u32 room = toytcp_fsm_wnd_room(tcb);
 
 		/* What the window takes, held back by SWS avoidance; or a probe. */
-		if (room > 0)
-			return toytcp_fsm_segmentize(tcb, mss, room, out);
-		return toytcp_fsm_segmentize(tcb, 1, 1, out);
+		if (!room)
+			mss = room = 1;
+		return toytcp_fsm_next_new(tcb, mss, room, out) &&
+		       toytcp_fsm_sent_new(tcb, mss, out);
 	}
 	toytcp_cc_timeout(tcb);
 	return toytcp_fsm_loss_resend(tcb, mss, out);
