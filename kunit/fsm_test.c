@@ -608,7 +608,10 @@ static void toytcp_fsm_ack_throttle_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, tcb.snd_una, 100000U);
 }
 
-/* Out-of-order data is dropped with a duplicate ACK; its FIN too. */
+/*
+ * Out-of-order data and its FIN are not taken now: the ACK repeats RCV.NXT
+ * (the caller keeps the segment, see toytcp_fsm_ofo_test()).
+ */
 static void toytcp_fsm_out_of_order_test(struct kunit *test)
 {
 	struct toytcp_tcb tcb;

@@ -117,7 +117,7 @@ static void toytcp_timer_stop(struct toytcp_conn *conn)
 }
 
 /**
- * toytcp_timers_stop() - stop both timers without waiting
+ * toytcp_timers_stop() - stop all three timers without waiting
  * @conn: the connection, locked, dead: they are never armed again
  */
 void toytcp_timers_stop(struct toytcp_conn *conn)
