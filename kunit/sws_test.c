@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * KUnit: silly window syndrome avoidance and Nagle (suite toytcp_sws),
- * table-driven, MSS 1000.
+ * KUnit: silly window syndrome avoidance, Nagle and window updates after
+ * a read (suite toytcp_sws), table-driven, MSS 1000.
  */
 #include <kunit/test.h>
 #include "sws.h"
@@ -71,9 +71,66 @@ static void toytcp_sws_rcv_test(struct kunit *test)
 			c->announce);
 }
 
+struct update_case {
+	const char *name;
+	u32 old, wnd;
+	bool due;
+};
+
+static const struct update_case update_cases[] = {
+	{ "a closed window opens: tell the peer", 0, 1000, true },
+	{ "it doubled", 3000, 6000, true },
+	{ "it grew, not doubled: the next segment tells", 3000, 5999, false },
+	{ "it did not move", 3000, 3000, false },
+	{ "still closed", 0, 0, false },
+};
+
+static void update_desc(const struct update_case *c, char *desc)
+{
+	strscpy(desc, c->name, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(update, update_cases, update_desc);
+
+/* After a read: the window update rule of Linux's tcp_cleanup_rbuf(). */
+static void toytcp_sws_update_test(struct kunit *test)
+{
+	const struct update_case *c = test->param_value;
+
+	KUNIT_EXPECT_EQ(test, toytcp_sws_update_due(c->old, c->wnd), c->due);
+}
+
+/*
+ * A program reads: the window a socket announces comes from its receive
+ * buffer's room (stream.c), through the receiver's SWS rule and then the
+ * update rule. A 4 KiB buffer, filled, then read in 1000-byte steps.
+ */
+static void toytcp_sws_read_test(struct kunit *test)
+{
+	u32 buf = 4096, queued = 4096, wnd = 0, old;
+	int updates = 0;
+
+	while (queued) {
+		queued -= min(queued, 1000u);
+		old = wnd;
+		wnd = toytcp_sws_rcv_wnd(wnd, buf - queued, MSS, buf);
+		updates += toytcp_sws_update_due(old, wnd);
+	}
+	/*
+	 * The edge moves by an MSS at a time: 1000, 2000, 3000, 4000; the
+	 * last 96 bytes wait for more. Of those steps, two are worth a
+	 * segment of their own: 0 -> 1000 (it was closed) and 1000 -> 2000
+	 * (doubled); the rest rides on the next ACK.
+	 */
+	KUNIT_EXPECT_EQ(test, wnd, 4000);
+	KUNIT_EXPECT_EQ(test, updates, 2);
+}
+
 static struct kunit_case toytcp_sws_cases[] = {
 	KUNIT_CASE_PARAM(toytcp_sws_send_test, send_gen_params),
 	KUNIT_CASE_PARAM(toytcp_sws_rcv_test, rcv_gen_params),
+	KUNIT_CASE_PARAM(toytcp_sws_update_test, update_gen_params),
+	KUNIT_CASE(toytcp_sws_read_test),
 	{}
 };
 

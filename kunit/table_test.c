@@ -99,7 +99,8 @@ static void toytcp_table_listener_test(struct kunit *test)
 {
 	struct toytcp_net *tn = fake_net(test);
 	struct toytcp_key lk = { .lport = htons(7) }, ck = key_of(1, 7, 40001);
-	struct toytcp_conn *lst, *conn;
+	struct toytcp_key bk = { .laddr = htonl(0x0a000002), .lport = htons(7) };
+	struct toytcp_conn *lst, *conn, *bound;
 
 	lst = add(test, tn, &lk, TOYTCP_LISTEN);
 	KUNIT_ASSERT_NOT_NULL(test, lst);
@@ -107,9 +108,18 @@ static void toytcp_table_listener_test(struct kunit *test)
 	/* A connection on the listener's port has a key of its own. */
 	conn = add(test, tn, &ck, TOYTCP_ESTABLISHED);
 	KUNIT_EXPECT_NOT_NULL(test, conn);
+	/* A listener bound to one address (a socket's bind()) comes first. */
+	bound = add(test, tn, &bk, TOYTCP_LISTEN);
+	KUNIT_ASSERT_NOT_NULL(test, bound);
 	rcu_read_lock();
-	KUNIT_EXPECT_PTR_EQ(test, toytcp_table_lookup_listener(&tn->table, htons(7)), lst);
-	KUNIT_EXPECT_NULL(test, toytcp_table_lookup_listener(&tn->table, htons(8)));
+	KUNIT_EXPECT_PTR_EQ(test, toytcp_table_lookup_listener(&tn->table, 0, htons(7)), lst);
+	KUNIT_EXPECT_PTR_EQ(test, toytcp_table_lookup_listener(&tn->table, bk.laddr,
+							       htons(7)), bound);
+	KUNIT_EXPECT_PTR_EQ(test, toytcp_table_lookup_listener(&tn->table,
+							       htonl(0x0a000003),
+							       htons(7)), lst);
+	KUNIT_EXPECT_NULL(test, toytcp_table_lookup_listener(&tn->table, bk.laddr,
+							     htons(8)));
 	rcu_read_unlock();
 	KUNIT_EXPECT_PTR_EQ(test, find(tn, &ck), conn);
 	fake_net_free(tn);

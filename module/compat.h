@@ -37,4 +37,17 @@
 #include <asm/unaligned.h>
 #endif
 
+/*
+ * proto_ops.accept's last parameters, and the flags among them: 6.10 put
+ * them into struct proto_accept_arg. Kbuild defines TOYTCP_ACCEPT_ARG
+ * from the target kernel's version.
+ */
+#ifdef TOYTCP_ACCEPT_ARG
+#define TOYTCP_ACCEPT_PARAMS	struct proto_accept_arg *arg
+#define TOYTCP_ACCEPT_FLAGS	(arg->flags)
+#else
+#define TOYTCP_ACCEPT_PARAMS	int flags, bool kern
+#define TOYTCP_ACCEPT_FLAGS	(flags)
+#endif
+
 #endif /* _TOYTCP_COMPAT_H */

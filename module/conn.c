@@ -27,6 +27,8 @@
 #include "conn.h"
 #include "netns.h"
 #include "params.h"
+#include "sock.h"
+#include "stream.h"
 #include "stats.h"
 #include "timers.h"
 #include "trace.h"
@@ -83,20 +85,29 @@ struct toytcp_conn *toytcp_table_lookup(struct toytcp_table *table,
 EXPORT_SYMBOL_IF_KUNIT(toytcp_table_lookup);
 
 /**
- * toytcp_table_lookup_listener() - find the listener on a port
+ * toytcp_table_lookup_listener() - find the listener for an address and port
  * @table: the table
+ * @addr: the local address the segment is for
  * @port: the local port (network order)
  *
- * Call under rcu_read_lock().
+ * A listener bound to @addr (a socket's bind()) comes first, then one on
+ * any address. Call under rcu_read_lock().
  *
  * Return: the listener or NULL.
  */
 struct toytcp_conn *toytcp_table_lookup_listener(struct toytcp_table *table,
-						 __be16 port)
+						 __be32 addr, __be16 port)
 {
-	struct toytcp_key key = { .lport = port };
+	struct toytcp_key key = { .laddr = addr, .lport = port };
+	struct toytcp_conn *lst = NULL;
 
-	return toytcp_table_lookup(table, &key);
+	if (addr)
+		lst = toytcp_table_lookup(table, &key);
+	if (!lst) {
+		key.laddr = 0;
+		lst = toytcp_table_lookup(table, &key);
+	}
+	return lst;
 }
 EXPORT_SYMBOL_IF_KUNIT(toytcp_table_lookup_listener);
 
@@ -360,6 +371,10 @@ void toytcp_conn_state_changed(struct toytcp_conn *conn, enum toytcp_state old)
 		TOYTCP_INC_STATS(conn->tn, TOYTCP_MIB_TWOVERFLOW);
 		conn->tcb.state = new = TOYTCP_CLOSED;
 	}
+	if (conn->sk && !toytcp_sock_state_changed(conn, old)) {
+		/* A child whose listening socket closed meanwhile: no home. */
+		conn->tcb.state = new = TOYTCP_CLOSED;
+	}
 	if (old == TOYTCP_TIME_WAIT)
 		atomic_dec(&table->timewait);
 	if (old == TOYTCP_SYN_RECV)
@@ -403,6 +418,10 @@ void toytcp_conn_done(struct toytcp_conn *conn)
 	toytcp_table_remove(&conn->tn->table, conn);
 	if (conn->charged)
 		atomic_dec(&conn->tn->table.conns);
+	if (conn->orphan)
+		atomic_dec(&conn->tn->orphans);
+	if (conn->sk)
+		toytcp_sock_conn_done(conn);
 	toytcp_timers_stop(conn);
 	toytcp_ofo_purge(&conn->ofo);
 	toytcp_conn_put(conn);
@@ -492,6 +511,8 @@ void toytcp_conn_ack_data(struct toytcp_conn *conn, u32 len)
 {
 	memmove(conn->sndbuf, conn->sndbuf + len, conn->tcb.snd_queued);
 	conn->tx_bytes += len;
+	if (conn->sk)
+		toytcp_stream_write_space(conn);
 }
 
 /**

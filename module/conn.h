@@ -47,13 +47,22 @@ struct toytcp_net;
  * @node: in the namespace's table
  * @key: the 4-tuple
  * @tn: the namespace's toytcp state
- * @refcnt: the table holds one reference, each armed timer another; a
- *          future socket will hold one more
+ * @refcnt: the table holds one reference, each armed timer another, and
+ *          the socket that owns it one more
  * @lock: protects everything below; taken with spin_lock_bh() (the timer
  *        runs in softirq context)
  * @dead: out of the table; the timer must not be armed again
  * @echo: send back what arrives (from `listen PORT echo`)
  * @charged: counted against max_conns (see toytcp_conn_charge())
+ * @orphan: its socket closed before it did: counted in the namespace's
+ *          orphans until it ends (sock.c)
+ * @sk: the socket that owns it (sock.c), NULL for a connection of ctl or
+ *      an orphan; set and cleared under @lock. The socket holds a
+ *      reference on the connection, never the other way round
+ * @err: why it ended, for its socket: -ECONNREFUSED, -ECONNRESET, -EPIPE,
+ *       -ETIMEDOUT (0: an orderly end)
+ * @backlog: a listener: the most children in SYN_RECV (0: the `backlog`
+ *           parameter; a socket's listen(backlog) sets it)
  * @tcb: the RFC 793 variables
  * @sndbuf: the bytes of tcb.snd_queued, oldest (SND.UNA) first
  * @sndbuf_size: room in @sndbuf
@@ -97,6 +106,10 @@ struct toytcp_conn {
 	bool dead;
 	bool echo;
 	bool charged;
+	bool orphan;
+	struct sock *sk;
+	s16 err;
+	u16 backlog;
 	struct toytcp_tcb tcb;
 	u8 *sndbuf;
 	u32 sndbuf_size;
@@ -145,7 +158,7 @@ void toytcp_table_destroy(struct toytcp_table *table);
 struct toytcp_conn *toytcp_table_lookup(struct toytcp_table *table,
 					const struct toytcp_key *key);
 struct toytcp_conn *toytcp_table_lookup_listener(struct toytcp_table *table,
-						 __be16 port);
+						 __be32 addr, __be16 port);
 int toytcp_table_insert(struct toytcp_table *table, struct toytcp_conn *conn);
 void toytcp_table_remove(struct toytcp_table *table, struct toytcp_conn *conn);
 unsigned int toytcp_table_count(struct toytcp_table *table);

@@ -23,13 +23,16 @@
 #include "netns.h"
 #include "output.h"
 #include "params.h"
+#include "sock.h"
+#include "stream.h"
 #include "stats.h"
 #include "sws.h"
 #include "timers.h"
 #include "wire.h"
 
 /*
- * An echo connection only takes in what it can send back: its window is
+ * A socket's connection takes in what its receive buffer has room for
+ * (sock.c). An echo connection only takes in what it can send back: its window is
  * the room left in its send queue, opened by no less than an MSS at a
  * time (receiver SWS avoidance, sws.c). tcb.rcv_wnd counts from RCV.NXT.
  */
@@ -37,6 +40,10 @@ static void toytcp_input_set_window(struct toytcp_conn *conn)
 {
 	u32 room = TOYTCP_SNDBUF_MAX - conn->tcb.snd_queued;
 
+	if (conn->sk) {
+		toytcp_stream_set_window(conn);
+		return;
+	}
 	if (!conn->echo) {
 		conn->tcb.rcv_wnd = TOYTCP_RCV_WND;
 		return;
@@ -84,8 +91,9 @@ static const struct skb_checksum_ops toytcp_crc_ops = {
 };
 
 /*
- * Take @len bytes of in-order payload at @off in @skb: count them, fold
- * them into the stream's CRC-32 (what a tester compares with what was
+ * Take @len bytes of in-order payload at @off in @skb: count them. A
+ * socket's connection queues them for its program to read (sock.c);
+ * otherwise fold them into the stream's CRC-32 (what a tester compares with what was
  * sent), echo them back if asked. Then the window: what goes out next
  * announces the room left after this data. RCV.NXT moved by as much as
  * the room shrank, so the window's right edge stays where it was (RFC
@@ -98,6 +106,10 @@ static void toytcp_input_data(struct toytcp_conn *conn, struct sk_buff *skb,
 
 	conn->tcb.rcv_wnd -= min(len, conn->tcb.rcv_wnd);	/* RCV.NXT moved */
 	conn->rx_bytes += len;
+	if (conn->sk) {
+		toytcp_stream_queue_data(conn, skb, off, len);
+		return;
+	}
 	conn->rx_crc = ~(__force u32)__skb_checksum(skb, off, len,
 						    (__force __wsum)~conn->rx_crc,
 						    &toytcp_crc_ops);
@@ -222,6 +234,19 @@ static void toytcp_input_act(struct toytcp_conn *conn, enum toytcp_state old,
 	toytcp_timers_after_event(conn, v->timer);
 }
 
+/* What a reset in state @old tells the socket, as Linux's tcp_reset(). */
+static int toytcp_input_reset_errno(enum toytcp_state old)
+{
+	switch (old) {
+	case TOYTCP_SYN_SENT:
+		return -ECONNREFUSED;
+	case TOYTCP_CLOSE_WAIT:
+		return -EPIPE;
+	default:
+		return -ECONNRESET;
+	}
+}
+
 /* Rate limits of RFC 5961 §7 and of out-of-window ACKs; counted. */
 static void toytcp_input_limit_reply(struct toytcp_conn *conn,
 				     struct toytcp_verdict *v)
@@ -251,7 +276,8 @@ static struct toytcp_conn *toytcp_input_reopen(struct toytcp_conn *conn)
 {
 	struct toytcp_conn *lst;
 
-	lst = toytcp_table_lookup_listener(&conn->tn->table, conn->key.lport);
+	lst = toytcp_table_lookup_listener(&conn->tn->table, conn->key.laddr,
+					   conn->key.lport);
 	if (!lst || READ_ONCE(lst->dead))
 		return NULL;
 	TOYTCP_INC_STATS(conn->tn, TOYTCP_MIB_TWREOPENED);
@@ -287,9 +313,13 @@ void toytcp_input_conn(struct toytcp_conn *conn, struct sk_buff *skb,
 	}
 	toytcp_input_set_window(conn);
 	wnd = conn->tcb.rcv_wnd;
-	if (conn->echo && seg->len &&
-	    toytcp_conn_reserve(conn, min_t(u32, seg->len, conn->tcb.rcv_wnd))) {
-		/* No memory to echo it: as if lost; the peer sends it again. */
+	if ((conn->echo && seg->len &&
+	     toytcp_conn_reserve(conn, min_t(u32, seg->len, conn->tcb.rcv_wnd))) ||
+	    (conn->sk && seg->len && toytcp_stream_rcv_full(conn, skb))) {
+		/*
+		 * No memory to echo it, or its socket's receive buffer is
+		 * full: as if lost; the peer sends it again.
+		 */
 		spin_unlock_bh(&conn->lock);
 		TOYTCP_INC_STATS(conn->tn, TOYTCP_MIB_RCVQDROP);
 		return;
@@ -297,6 +327,8 @@ void toytcp_input_conn(struct toytcp_conn *conn, struct sk_buff *skb,
 	old = conn->tcb.state;
 	una = conn->tcb.snd_una;
 	toytcp_fsm_segment(&conn->tcb, seg, &v);
+	if (v.reset)
+		conn->err = toytcp_input_reset_errno(old);
 	if (v.reopen_iss) {
 		lst = toytcp_input_reopen(conn);
 		if (lst) {
@@ -390,7 +422,7 @@ void toytcp_input(struct toytcp_net *tn, struct sk_buff *skb)
 	if (conn) {
 		toytcp_input_conn(conn, skb, &seg);
 	} else {
-		conn = toytcp_table_lookup_listener(&tn->table, seg.dport);
+		conn = toytcp_table_lookup_listener(&tn->table, seg.daddr, seg.dport);
 		if (!conn || !toytcp_listen_input(tn, conn, &key, skb, &seg, 0)) {
 			struct toytcp_verdict v;
 

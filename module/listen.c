@@ -15,7 +15,10 @@
  *   anything else  RFC 793: a RST is ignored, an ACK gets a reset
  *
  * A child stands on its own once made: unlisten leaves it be. While in
- * SYN_RECV it holds one place of its listener's backlog (conn.c).
+ * SYN_RECV it holds one place of its listener's backlog (conn.c). A
+ * listening socket's child gets a socket of its own at birth (sock.c),
+ * which accept() hands over once the handshake is done; while that
+ * socket's accept queue is full, SYNs are dropped (ListenOverflows).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -28,6 +31,7 @@
 #include "netns.h"
 #include "output.h"
 #include "params.h"
+#include "sock.h"
 #include "stats.h"
 #include "timers.h"
 #include "wire.h"
@@ -52,6 +56,8 @@ static struct toytcp_conn *toytcp_listen_child(struct toytcp_net *tn,
 	child->tcb.state = TOYTCP_LISTEN;	/* so that the trace shows where it came from */
 	child->echo = READ_ONCE(lst->echo);
 	child->tcb.nodelay = READ_ONCE(lst->tcb.nodelay);
+	if (toytcp_sock_child(lst, child))
+		goto uncharge;
 	spin_lock_bh(&child->lock);
 	if (READ_ONCE(lst->ka_on))
 		toytcp_timer_keepalive_set(child, true);
@@ -63,6 +69,11 @@ static struct toytcp_conn *toytcp_listen_child(struct toytcp_net *tn,
 	}
 	TOYTCP_INC_STATS(tn, TOYTCP_MIB_PASSIVEOPENS);
 	return child;
+uncharge:
+	spin_lock_bh(&child->lock);
+	toytcp_conn_done(child);	/* returns the charge, frees it */
+	spin_unlock_bh(&child->lock);
+	goto drop;
 put:
 	toytcp_conn_put(child);
 drop:
@@ -142,9 +153,16 @@ static void toytcp_listen_syn(struct toytcp_net *tn, struct toytcp_conn *lst,
 {
 	unsigned int cookies = READ_ONCE(toytcp_syncookies);
 
+	if (toytcp_sock_accept_full(lst)) {
+		/* A socket's accept queue is full: as Linux, not even a cookie. */
+		TOYTCP_INC_STATS(tn, TOYTCP_MIB_LISTENOVERFLOWS);
+		TOYTCP_INC_STATS(tn, TOYTCP_MIB_LISTENDROPS);
+		return;
+	}
 	if (cookies < 2) {
 		/* The child, if made, takes this place (toytcp_conn_adopt()). */
-		if (atomic_inc_return(&lst->qlen) <= READ_ONCE(toytcp_backlog)) {
+		if (atomic_inc_return(&lst->qlen) <=
+		    (READ_ONCE(lst->backlog) ?: READ_ONCE(toytcp_backlog))) {
 			toytcp_listen_syn_child(tn, lst, key, seg, iss);
 			return;
 		}

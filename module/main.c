@@ -22,6 +22,7 @@
 #include "netns.h"
 #include "params.h"
 #include "proc.h"
+#include "sock.h"
 #include "toytcp.h"
 #include "user.h"
 
@@ -72,6 +73,10 @@ static int __init toytcp_init(void)
 	if (ret)
 		goto err_listen;
 
+	ret = toytcp_sock_init();
+	if (ret)
+		goto err_listen;
+
 	pr_info("loaded: IP protocol %d, msl_ms=%u rto_ms=%u\n", TOYTCP_IPPROTO,
 		toytcp_msl_ms, toytcp_rto_ms);
 	return 0;
@@ -88,6 +93,7 @@ err_cache:
 
 static void __exit toytcp_exit(void)
 {
+	toytcp_sock_exit();
 	toytcp_proc_exit();
 	toytcp_netns_exit();
 	toytcp_conn_cache_exit();

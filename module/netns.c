@@ -29,6 +29,7 @@ static int __net_init toytcp_net_init(struct net *net)
 
 	tn->net = net;
 	tn->enabled = true;
+	spin_lock_init(&tn->ports_lock);
 	tn->mib = alloc_percpu(struct toytcp_mib);
 	if (!tn->mib)
 		return -ENOMEM;

@@ -7,6 +7,9 @@
 #include "conn.h"
 #include "stats.h"
 
+/* Buckets of the bound-port table. */
+#define TOYTCP_PORT_HASH	64
+
 /**
  * struct toytcp_net - toytcp's state in one network namespace
  * @net: the namespace (not refcounted: we live and die with it)
@@ -14,12 +17,18 @@
  *           read locklessly on the packet path
  * @mib: per-CPU counters for /proc/toytcp/stats
  * @table: the namespace's connections and listeners
+ * @orphans: connections whose socket closed before they ended (sock.c)
+ * @ports_lock: protects @ports
+ * @ports: sockets bound to a local port, hashed by port (sock.c)
  */
 struct toytcp_net {
 	struct net *net;
 	bool enabled;
 	struct toytcp_mib __percpu *mib;
 	struct toytcp_table table;
+	atomic_t orphans;
+	spinlock_t ports_lock;
+	struct hlist_head ports[TOYTCP_PORT_HASH];
 };
 
 extern unsigned int toytcp_net_id;

@@ -24,6 +24,7 @@
  *   syncookies      0 never, 1 once a listener's backlog is full, 2 always.
  *   max_conns       connections one namespace holds, listeners aside.
  *   max_timewait    of those, how many may sit in TIME_WAIT.
+ *   max_orphans     of those, how many may outlive their socket (sock.c).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -61,6 +62,7 @@ unsigned int toytcp_max_conns = 16384;
 EXPORT_SYMBOL_IF_KUNIT(toytcp_max_conns);
 unsigned int toytcp_max_timewait = 8192;
 EXPORT_SYMBOL_IF_KUNIT(toytcp_max_timewait);
+unsigned int toytcp_max_orphans = 8192;
 static char *toytcp_listen_param;
 
 /**
@@ -144,6 +146,8 @@ TOYTCP_PARAM(max_conns, toytcp_max_conns, 1, 1 << 24,
 	     "connections per namespace, listeners aside (default 16384)");
 TOYTCP_PARAM(max_timewait, toytcp_max_timewait, 0, 1 << 24,
 	     "connections per namespace in TIME_WAIT; past it, closed at once (default 8192)");
+TOYTCP_PARAM(max_orphans, toytcp_max_orphans, 0, 1 << 24,
+	     "connections per namespace whose socket closed first; past it, reset (default 8192)");
 module_param_named(listen, toytcp_listen_param, charp, 0444);
 MODULE_PARM_DESC(listen, "comma-separated ports to listen on in the initial namespace at load");
 

@@ -23,6 +23,7 @@ extern unsigned int toytcp_backlog;
 extern unsigned int toytcp_syncookies;
 extern unsigned int toytcp_max_conns;
 extern unsigned int toytcp_max_timewait;
+extern unsigned int toytcp_max_orphans;
 
 /* Upper bound of the `listen` module parameter's list. */
 #define TOYTCP_MAX_LISTEN_PARAM	16

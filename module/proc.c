@@ -19,6 +19,7 @@
 #include "ctl.h"
 #include "netns.h"
 #include "proc.h"
+#include "sock.h"
 #include "stats.h"
 #include "timers.h"
 
@@ -55,7 +56,7 @@ struct toytcp_conns_iter {
 };
 
 #define TOYTCP_CONNS_FMT \
-	"%-21s %-21s %-11s %10s %10s %10s %7s %7s %10s %10s %8s %-14s %-4s %5s %-15s %6s %-13s %-9s %s\n"
+	"%-21s %-21s %-11s %10s %10s %10s %7s %7s %10s %10s %8s %-14s %-6s %5s %-15s %6s %-13s %-9s %-9s %7s %5s %s\n"
 
 /* The walker's current connection (again), skipping a resize's -EAGAIN. */
 static void *toytcp_conns_peek(struct toytcp_conns_iter *it)
@@ -100,12 +101,38 @@ static void toytcp_conns_stop(struct seq_file *seq, void *v)
 	rhashtable_walk_stop(&it->walk);
 }
 
+/*
+ * Who plays the application (the `app` column): a socket, an orphan whose
+ * socket closed, ctl's echo, or nobody (ctl). For a socket, @own gets its
+ * unread bytes, uid and inode, as /proc/net/tcp shows them; "-" otherwise.
+ * Under RCU (the walk): sockets are freed after a grace period.
+ */
+static const char *toytcp_conns_app(struct seq_file *seq, struct toytcp_conn *conn,
+				    char own[3][24])
+{
+	struct toytcp_sock_info info;
+	int i;
+
+	for (i = 0; i < 3; i++)
+		strscpy(own[i], "-", sizeof(own[i]));
+	if (toytcp_sock_info(conn, &info)) {
+		snprintf(own[0], sizeof(own[0]), "%u", info.recvq);
+		snprintf(own[1], sizeof(own[1]), "%u",
+			 from_kuid_munged(seq_user_ns(seq), info.uid));
+		snprintf(own[2], sizeof(own[2]), "%lu", info.ino);
+		return "sock";
+	}
+	if (READ_ONCE(conn->orphan))
+		return "orphan";
+	return conn->echo ? "echo" : "-";
+}
+
 static void toytcp_conns_show_conn(struct seq_file *seq, struct toytcp_conn *conn)
 {
 	const struct toytcp_key *k = &conn->key;
 	const struct toytcp_tcb *tcb = &conn->tcb;
-	const char *app = conn->echo ? "echo" : "-";
-	char local[24], remote[24], num[14][24], timer[24];
+	char local[24], remote[24], num[14][24], timer[24], own[3][24];
+	const char *app = toytcp_conns_app(seq, conn, own);
 	s64 ms;
 
 	snprintf(local, sizeof(local), "%pI4:%u", &k->laddr, ntohs(k->lport));
@@ -113,7 +140,7 @@ static void toytcp_conns_show_conn(struct seq_file *seq, struct toytcp_conn *con
 	if (tcb->state == TOYTCP_LISTEN) {
 		seq_printf(seq, TOYTCP_CONNS_FMT, local, remote, "LISTEN",
 			   "-", "-", "-", "-", "-", "-", "-", "-", "-", app, "-", "-", "-",
-			   "-", "-", conn->ka_on ? "on" : "-");
+			   "-", "-", conn->ka_on ? "on" : "-", own[0], own[1], own[2]);
 		return;
 	}
 	snprintf(num[0], sizeof(num[0]), "%u", tcb->snd_una);
@@ -156,7 +183,7 @@ static void toytcp_conns_show_conn(struct seq_file *seq, struct toytcp_conn *con
 	seq_printf(seq, TOYTCP_CONNS_FMT, local, remote,
 		   toytcp_state_name(tcb->state), num[0], num[1], num[2], num[3],
 		   num[4], num[5], num[6], num[7], timer, app, num[8], num[9], num[10],
-		   num[12], num[13], num[11]);
+		   num[12], num[13], num[11], own[0], own[1], own[2]);
 }
 
 static int toytcp_conns_show(struct seq_file *seq, void *v)
@@ -167,7 +194,8 @@ static int toytcp_conns_show(struct seq_file *seq, void *v)
 		seq_printf(seq, TOYTCP_CONNS_FMT, "local", "remote", "state",
 			   "snd_una", "snd_nxt", "rcv_nxt", "snd_wnd", "sendq",
 			   "tx_bytes", "rx_bytes", "rx_crc32", "timer", "app", "mss",
-			   "rtt", "rto", "cwnd", "delack", "keepalive");
+			   "rtt", "rto", "cwnd", "delack", "keepalive", "recvq",
+			   "uid", "inode");
 		return 0;
 	}
 	spin_lock_bh(&conn->lock);

@@ -41,6 +41,9 @@ static const char * const toytcp_mib_names[__TOYTCP_MIB_MAX] = {
 	[TOYTCP_MIB_OFODROP]		= "TCPOFODrop",
 	[TOYTCP_MIB_OFOMERGE]		= "TCPOFOMerge",
 	[TOYTCP_MIB_DELAYEDACKS]	= "TCPDelayedACKs",
+	[TOYTCP_MIB_ABORTONCLOSE]	= "TCPAbortOnClose",
+	[TOYTCP_MIB_ABORTONDATA]	= "TCPAbortOnData",
+	[TOYTCP_MIB_ABORTONMEMORY]	= "TCPAbortOnMemory",
 };
 
 /**

@@ -43,6 +43,9 @@ enum toytcp_mib_field {
 	TOYTCP_MIB_OFODROP,		/* TCPOFODrop: out of order, no room */
 	TOYTCP_MIB_OFOMERGE,		/* TCPOFOMerge: out of order, held already */
 	TOYTCP_MIB_DELAYEDACKS,		/* TCPDelayedACKs: sent by the delayed-ACK timer */
+	TOYTCP_MIB_ABORTONCLOSE,	/* TCPAbortOnClose: closed with unread data: RST */
+	TOYTCP_MIB_ABORTONDATA,		/* TCPAbortOnData: closed with SO_LINGER 0: RST */
+	TOYTCP_MIB_ABORTONMEMORY,	/* TCPAbortOnMemory: past max_orphans: RST */
 	__TOYTCP_MIB_MAX
 };
 

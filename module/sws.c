@@ -70,3 +70,20 @@ u32 toytcp_sws_rcv_wnd(u32 wnd, u32 room, u32 mss, u32 buf)
 	return wnd;
 }
 EXPORT_SYMBOL_IF_KUNIT(toytcp_sws_rcv_wnd);
+
+/**
+ * toytcp_sws_update_due() - after a read, is a window update worth a segment?
+ * @old: the window announced so far, less what arrived since
+ * @wnd: the window now (toytcp_sws_rcv_wnd())
+ *
+ * As Linux's tcp_cleanup_rbuf(): when the window at least doubled. A
+ * window that was closed then opens by at least an MSS (or half the
+ * buffer), which the peer, probing a zero window, must learn of.
+ *
+ * Return: true to send an ACK now.
+ */
+bool toytcp_sws_update_due(u32 old, u32 wnd)
+{
+	return wnd > old && wnd >= 2 * old;
+}
+EXPORT_SYMBOL_IF_KUNIT(toytcp_sws_update_due);

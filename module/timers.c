@@ -58,6 +58,7 @@
 #include "keepalive.h"
 #include "netns.h"
 #include "output.h"
+#include "sock.h"
 #include "params.h"
 #include "stats.h"
 #include "timers.h"
@@ -242,6 +243,7 @@ static void toytcp_timer_rtx_expired(struct toytcp_conn *conn,
 
 	if (conn->retries >= toytcp_timer_max_retries(&conn->tcb)) {
 		TOYTCP_INC_STATS(conn->tn, TOYTCP_MIB_ABORTONTIMEOUT);
+		conn->err = -ETIMEDOUT;
 		toytcp_conn_set_state(conn, TOYTCP_CLOSED);
 		return;
 	}
@@ -300,12 +302,14 @@ static enum hrtimer_restart toytcp_timer_fired(struct hrtimer *timer)
 	return HRTIMER_NORESTART;
 }
 
-/* The keepalive parameters, read once. */
-static void toytcp_timer_ka_params(struct toytcp_ka_params *p)
+/* The keepalive parameters, read once, or its socket's own. */
+static void toytcp_timer_ka_params(struct toytcp_conn *conn,
+				   struct toytcp_ka_params *p)
 {
 	p->time_ms = READ_ONCE(toytcp_keepalive_time_ms);
 	p->intvl_ms = READ_ONCE(toytcp_keepalive_intvl_ms);
 	p->probes = READ_ONCE(toytcp_keepalive_probes);
+	toytcp_sock_ka_params(conn, p);
 }
 
 /*
@@ -320,7 +324,7 @@ static void toytcp_timer_keepalive(struct toytcp_conn *conn,
 	struct toytcp_reply r;
 	u32 next;
 
-	toytcp_timer_ka_params(&p);
+	toytcp_timer_ka_params(conn, &p);
 	switch (tcb->state) {
 	case TOYTCP_SYN_SENT:
 	case TOYTCP_SYN_RECV:
@@ -358,6 +362,7 @@ static void toytcp_timer_keepalive(struct toytcp_conn *conn,
 					   tcb->rcv_nxt };
 		toytcp_output_queue_reply(conn, &r, q);
 		TOYTCP_INC_STATS(conn->tn, TOYTCP_MIB_ABORTONTIMEOUT);
+		conn->err = -ETIMEDOUT;
 		toytcp_conn_set_state(conn, TOYTCP_CLOSED);
 		return;
 	}
@@ -391,12 +396,14 @@ static enum hrtimer_restart toytcp_timer_ka_fired(struct hrtimer *timer)
  */
 void toytcp_timer_keepalive_set(struct toytcp_conn *conn, bool on)
 {
+	struct toytcp_ka_params p;
+
 	conn->ka_on = on;
 	conn->ka_probes = 0;
 	conn->ka_last = jiffies;
+	toytcp_timer_ka_params(conn, &p);
 	if (on)
-		__toytcp_timer_arm(conn, &conn->ka_timer, &conn->ka_ref,
-				   READ_ONCE(toytcp_keepalive_time_ms));
+		__toytcp_timer_arm(conn, &conn->ka_timer, &conn->ka_ref, p.time_ms);
 	else
 		__toytcp_timer_stop(conn, &conn->ka_timer, &conn->ka_ref);
 }

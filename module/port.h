@@ -1,0 +1,14 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef _TOYTCP_PORT_H
+#define _TOYTCP_PORT_H
+
+#include <linux/types.h>
+
+struct sock;
+
+int toytcp_port_bind(struct sock *sk, __be32 addr, u16 port);
+bool toytcp_port_check(struct sock *sk);
+void toytcp_port_hold(struct sock *sk);
+void toytcp_port_release(struct sock *sk);
+
+#endif /* _TOYTCP_PORT_H */
