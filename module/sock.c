@@ -84,24 +84,25 @@ static void toytcp_sock_set_state(struct sock *sk, int state)
 }
 
 /*
- * Mirror the connection's state into sk_state. While a program holds the
- * socket (lock_sock()), what arrives in softirq waits for release_sock()
- * (toytcp_sock_release_cb()), as TCP's socket backlog makes it wait: a
- * connect() over loopback returns EINPROGRESS, not a handshake done
- * behind its back. Called with conn->lock held.
+ * Every change of sk_state but the first comes here. While a program
+ * holds the socket (lock_sock()), a change made in softirq waits for
+ * release_sock() (toytcp_sock_release_cb()), as TCP's socket backlog
+ * makes it wait: a connect() over loopback returns EINPROGRESS, not a
+ * handshake done behind its back. A change the program's own call makes
+ * is taken at once, and voids what waited.
  */
 static void toytcp_sock_mirror(struct sock *sk, int state)
 {
 	struct toytcp_sock *tsk = toytcp_sk(sk);
 
-	bh_lock_sock(sk);
+	spin_lock_bh(&sk->sk_lock.slock);
 	if (in_serving_softirq() && sock_owned_by_user(sk)) {
 		tsk->deferred_state = state;
 	} else {
 		tsk->deferred_state = 0;
 		toytcp_sock_set_state(sk, state);
 	}
-	bh_unlock_sock(sk);
+	spin_unlock_bh(&sk->sk_lock.slock);
 }
 
 /* release_sock(): the state that changed meanwhile (under the sk spinlock). */
@@ -150,7 +151,7 @@ static void toytcp_sock_drop_embryo(struct toytcp_conn *conn)
 	conn->sk = NULL;
 	toytcp_sk(sk)->conn = NULL;
 	toytcp_conn_put(conn);
-	toytcp_sock_set_state(sk, TCP_CLOSE);
+	toytcp_sock_mirror(sk, TCP_CLOSE);
 	sock_orphan(sk);
 	sock_put(sk);
 }
@@ -560,7 +561,7 @@ static void toytcp_sock_listen_stop(struct sock *sk)
 		list_del_init(&child->accept_node);
 		toytcp_sock_abort_child(child);
 	}
-	toytcp_sock_set_state(sk, TCP_CLOSE);
+	toytcp_sock_mirror(sk, TCP_CLOSE);
 }
 
 /*
@@ -624,7 +625,7 @@ static void toytcp_sock_close(struct sock *sk, long timeout)
 		tsk->conn = NULL;
 	}
 	toytcp_port_release(sk);
-	toytcp_sock_set_state(sk, TCP_CLOSE);
+	toytcp_sock_mirror(sk, TCP_CLOSE);
 	sock_orphan(sk);
 	release_sock(sk);
 	sock_put(sk);
@@ -656,7 +657,7 @@ static int toytcp_sock_disconnect(struct sock *sk, int flags)
 	tsk->rcvq_bytes = 0;
 	tsk->rcvq_mem = 0;
 	toytcp_port_release(sk);
-	toytcp_sock_set_state(sk, TCP_CLOSE);
+	toytcp_sock_mirror(sk, TCP_CLOSE);
 	WRITE_ONCE(sk->sk_shutdown, 0);
 	sock_reset_flag(sk, SOCK_DONE);
 	inet_sk(sk)->inet_dport = 0;

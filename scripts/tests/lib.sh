@@ -102,3 +102,24 @@ figure() { echo "= $*"; }
 
 # shellcheck disable=SC2034 # used by the tests that source this file
 STRESS=$TOYTCP_TOP/scripts/tools/stress.py
+
+# sockapi_both: the socket API conformance suite (sockapi.py) on Linux TCP
+# and on toytcp, in a namespace "t" of its own with loopback only (no route
+# leads out); each must pass, and both must observe the same
+sockapi_both() {
+	local py=$TOYTCP_TOP/scripts/tests/sockapi.py dir st=0
+	dir=$(mktemp -d)
+	ulimit -n 65536	# epoll_many holds two descriptors per connection
+	ip netns add t
+	ip -n t link set lo up
+	step "the conformance suite on Linux TCP (protocol 6)"
+	ip netns exec t python3 "$py" 6 >"$dir/tcp" 2>&1 ||
+		{ cat "$dir/tcp"; fail "Linux TCP fails its own expectations"; }
+	echo "$(grep -c '^ok' "$dir/tcp") cases pass"
+	step "the same suite on toytcp (protocol 253)"
+	ip netns exec t python3 "$py" 253 >"$dir/toytcp" 2>&1 || st=$?
+	cat "$dir/toytcp"
+	[ "$st" = 0 ] || fail "$st case(s) fail on toytcp"
+	step "both observed the same"
+	diff -u "$dir/tcp" "$dir/toytcp" || fail "toytcp differs from Linux TCP"
+}

@@ -18,6 +18,7 @@ import fcntl
 import hashlib
 import os
 import select
+import signal
 import socket
 import struct
 import sys
@@ -448,6 +449,146 @@ def case_zero_window():
     th.join()
     expect("every byte, once, in order",
            hashlib.sha256(got).digest() == hashlib.sha256(data).digest(), True)
+    for x in (c, s, lst):
+        x.close()
+
+
+def case_unreachable():
+    """connect() with no route: ENETUNREACH, at once."""
+    c = sock()
+    expect("connect to a network with no route", err_of(c.connect, ("192.0.2.1", 9)),
+           "ENETUNREACH")
+    c.close()
+
+
+def case_linger_wait():
+    """SO_LINGER above 0: close() returns once the FIN is acknowledged."""
+    c, s, lst = pair()
+    cend = ends(c)
+    c.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 5))
+    c.sendall(b"last words")
+    t = time.time()
+    c.close()
+    obs(f"close() took under 3 s: {time.time() - t < 3}")
+    expect_state("client after a lingering close()", cend, "FIN_WAIT2")
+    expect("server reads the data", recv_all(s, 10), b"last words")
+    expect("then end of stream", s.recv(10), b"")
+    for x in (s, lst):
+        x.close()
+
+
+def case_epoll_many():
+    """Many connections through one edge-triggered epoll loop."""
+    n = 1000 if LONG else 200
+    lst = listener(backlog=n)
+    lst.setblocking(False)
+    ep = select.epoll()
+    ep.register(lst, select.EPOLLIN | select.EPOLLET)
+    conns = {}
+    done = threading.Event()
+    echoed = [0]
+
+    def serve():
+        while not done.is_set():
+            for fd, ev in ep.poll(0.2):
+                if fd == lst.fileno():
+                    while True:  # edge-triggered: drain the queue
+                        try:
+                            x, _ = lst.accept()
+                        except BlockingIOError:
+                            break
+                        x.setblocking(False)
+                        conns[x.fileno()] = x
+                        ep.register(x, select.EPOLLIN | select.EPOLLRDHUP | select.EPOLLET)
+                    continue
+                x = conns[fd]
+                while True:  # edge-triggered: read until EAGAIN
+                    try:
+                        data = x.recv(65536)
+                    except BlockingIOError:
+                        break
+                    if not data:
+                        ep.unregister(fd)
+                        del conns[fd]
+                        x.close()
+                        break
+                    x.sendall(data)
+                    echoed[0] += len(data)
+    th = threading.Thread(target=serve)
+    th.start()
+    clients = []
+    for i in range(n):
+        c = sock()
+        c.settimeout(30)
+        c.connect(lst.getsockname())
+        c.sendall(b"%06d" % i)
+        clients.append(c)
+    ok = all(recv_all(c, 6) == b"%06d" % i for i, c in enumerate(clients))
+    for c in clients:
+        c.close()
+    deadline = time.time() + 30
+    while conns and time.time() < deadline:
+        time.sleep(0.05)
+    done.set()
+    th.join()
+    expect(f"{n} connections, each echoed", ok, True)
+    expect("bytes echoed", echoed[0], 6 * n)
+    expect("the server saw every close", len(conns), 0)
+    ep.close()
+    lst.close()
+
+
+def case_sigpipe():
+    """send() after shutdown(SHUT_WR): EPIPE, and SIGPIPE unless MSG_NOSIGNAL."""
+    c, s, lst = pair()
+    c.shutdown(socket.SHUT_WR)
+    expect("MSG_NOSIGNAL", err_of(c.send, b"x", socket.MSG_NOSIGNAL), "EPIPE")
+    pid = os.fork()
+    if pid == 0:  # the child: SIGPIPE as a C program has it
+        signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+        try:
+            c.send(b"x")
+        finally:
+            os._exit(0)
+    _, status = os.waitpid(pid, 0)
+    expect("without it, SIGPIPE kills", os.WIFSIGNALED(status) and
+           os.WTERMSIG(status) == signal.SIGPIPE, True)
+    for x in (c, s, lst):
+        x.close()
+
+
+def case_shut_rd():
+    """shutdown(SHUT_RD): recv() returns 0; the peer may still send."""
+    c, s, lst = pair()
+    c.sendall(b"before")
+    time.sleep(0.2)
+    s.shutdown(socket.SHUT_RD)
+    expect("data that was there", recv_all(s, 6), b"before")
+    expect("then end of stream", s.recv(10), b"")
+    expect_state("server after SHUT_RD", ends(s), "ESTABLISHED")
+    s.sendall(b"still")
+    expect("the client still reads", recv_all(c, 5), b"still")
+    for x in (c, s, lst):
+        x.close()
+
+
+def case_sndtimeo():
+    """SO_SNDTIMEO: a blocked send() gives up with EAGAIN."""
+    lst = listener()
+    c = sock()
+    c.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 16384)
+    c.connect(lst.getsockname())
+    s, _ = lst.accept()
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    c.setsockopt(socket.SOL_SOCKET, socket.SO_SNDTIMEO, struct.pack("ll", 0, 300000))
+    sent, err = 0, "OK"
+    try:
+        for _ in range(1000):
+            sent += c.send(b"z" * 4096)
+    except OSError as e:
+        err = errno.errorcode[e.errno]
+    expect("send() into a full buffer, at last", err, "EAGAIN")
+    obs(f"something was sent first: {sent > 0}")
     for x in (c, s, lst):
         x.close()
 

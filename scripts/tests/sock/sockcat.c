@@ -3,7 +3,7 @@
  * sockcat: netcat over toytcp, the socket calls as a C programmer makes
  * them. Both directions at once: stdin goes to the peer (then
  * shutdown(SHUT_WR)), what the peer sends goes to stdout, until both are
- * done.
+ * done; poll() says when the socket takes more.
  *
  *   sockcat [-p PROTO] -l PORT      accept one connection on PORT
  *   sockcat [-p PROTO] HOST PORT    connect to HOST:PORT
@@ -58,7 +58,7 @@ static int open_conn(int proto, const char *host, int port)
 	return fd;
 }
 
-/* Write all of @buf, as write() may take part of it. */
+/* Write all of @buf to a file, as write() may take part of it. */
 static void write_all(int fd, const char *buf, ssize_t n, const char *what)
 {
 	while (n > 0) {
@@ -71,11 +71,17 @@ static void write_all(int fd, const char *buf, ssize_t n, const char *what)
 	}
 }
 
+/*
+ * Both directions at once. A send() that would block must not stop the
+ * reading, or two sockcats whose buffers fill up wait on each other
+ * forever: what stdin gave waits in @out until the socket is writable.
+ */
 int main(int argc, char **argv)
 {
 	int proto = 253, opt, fd, in_open = 1, peer_open = 1;
+	static char in[65536], out[65536];
+	size_t out_off = 0, out_len = 0;
 	const char *host = NULL;
-	char buf[65536];
 	int port;
 
 	while ((opt = getopt(argc, argv, "p:l")) != -1) {
@@ -91,35 +97,46 @@ int main(int argc, char **argv)
 	port = atoi(argv[optind]);
 	fd = open_conn(proto, host, port);
 
-	while (in_open || peer_open) {
+	while (in_open || out_len || peer_open) {
 		struct pollfd p[2] = {
-			{ .fd = in_open ? 0 : -1, .events = POLLIN },
-			{ .fd = peer_open ? fd : -1, .events = POLLIN },
+			{ .fd = in_open && !out_len ? 0 : -1, .events = POLLIN },
+			{ .fd = peer_open || out_len ? fd : -1,
+			  .events = (peer_open ? POLLIN : 0) |
+				    (out_len ? POLLOUT : 0) },
 		};
 		ssize_t n;
 
 		if (poll(p, 2, -1) < 0)
 			die("poll");
 		if (p[0].revents) {
-			n = read(0, buf, sizeof(buf));
+			n = read(0, out, sizeof(out));
 			if (n < 0)
 				die("read stdin");
 			if (n == 0) {
 				in_open = 0;
 				if (shutdown(fd, SHUT_WR))
 					die("shutdown");
-			} else {
-				write_all(fd, buf, n, "send");
+			}
+			out_off = 0;
+			out_len = n;
+		}
+		if (p[1].revents & POLLOUT) {
+			n = send(fd, out + out_off, out_len, MSG_DONTWAIT);
+			if (n < 0 && errno != EAGAIN)
+				die("send");
+			if (n > 0) {
+				out_off += n;
+				out_len -= n;
 			}
 		}
-		if (p[1].revents) {
-			n = recv(fd, buf, sizeof(buf), 0);
-			if (n < 0)
+		if (p[1].revents & (POLLIN | POLLHUP | POLLERR) && peer_open) {
+			n = recv(fd, in, sizeof(in), MSG_DONTWAIT);
+			if (n < 0 && errno != EAGAIN)
 				die("recv");
 			if (n == 0)
 				peer_open = 0;
-			else
-				write_all(1, buf, n, "write stdout");
+			else if (n > 0)
+				write_all(1, in, n, "write stdout");
 		}
 	}
 	if (close(fd))

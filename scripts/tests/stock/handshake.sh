@@ -1,7 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # On Debian's stock kernel: toytcp built against linux-headers-amd64 loads,
-# completes a handshake, carries data, closes and unloads.
+# completes a handshake, carries data, closes, passes the socket API
+# conformance suite as Linux TCP does, and unloads.
 . "$(dirname "$0")/../lib.sh"
 
 echo "kernel $(uname -r)"
@@ -21,5 +22,10 @@ wait_conn b 10.0.0.2:7 10.0.0.1:40001 state CLOSE_WAIT
 ctl b "close 10.0.0.2:7 10.0.0.1:40001" || fail close
 wait_conn a 10.0.0.1:40001 10.0.0.2:7 state gone 10
 echo "closed, TIME_WAIT over"
+sockapi_both
+for _ in $(seq 50); do
+	[ "$(nsdo t grep -c . /proc/toytcp/conns)" = 1 ] && break
+	sleep 0.2
+done
 unload
 echo PASS
