@@ -103,17 +103,18 @@ static void toytcp_sws_update_test(struct kunit *test)
 /*
  * A program reads: the window a socket announces comes from its receive
  * buffer's room (stream.c), through the receiver's SWS rule and then the
- * update rule. A 4 KiB buffer, filled, then read in 1000-byte steps.
+ * update rule. SO_RCVBUF 4096, filled, then read in 1000-byte steps.
  */
 static void toytcp_sws_read_test(struct kunit *test)
 {
-	u32 buf = 4096, queued = 4096, wnd = 0, old;
+	u32 rcvbuf = 8192, buf = toytcp_sws_buf_wnd(rcvbuf, 0), queued = buf;
+	u32 wnd = 0, old;
 	int updates = 0;
 
 	while (queued) {
 		queued -= min(queued, 1000u);
 		old = wnd;
-		wnd = toytcp_sws_rcv_wnd(wnd, buf - queued, MSS, buf);
+		wnd = toytcp_sws_rcv_wnd(wnd, toytcp_sws_buf_wnd(rcvbuf, queued), MSS, buf);
 		updates += toytcp_sws_update_due(old, wnd);
 	}
 	/*
@@ -126,10 +127,41 @@ static void toytcp_sws_read_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, updates, 2);
 }
 
+struct buf_case {
+	const char *name;
+	u32 rcvbuf, unread;
+	u32 room;
+};
+
+static const struct buf_case buf_cases[] = {
+	{ "SO_RCVBUF 4096 (sk_rcvbuf 8192), empty", 8192, 0, 4096 },
+	{ "half of it unread", 8192, 2048, 2048 },
+	{ "all of it unread: closed", 8192, 4096, 0 },
+	{ "more unread than the buffer now holds", 8192, 6000, 0 },
+	{ "the default buffer: the 16-bit field's most", 212992, 0, 65535 },
+	{ "the default buffer, 10000 unread", 212992, 10000, 55535 },
+};
+
+static void buf_desc(const struct buf_case *c, char *desc)
+{
+	strscpy(desc, c->name, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(buf, buf_cases, buf_desc);
+
+/* A socket's window: the room its receive buffer has (stream.c). */
+static void toytcp_sws_buf_test(struct kunit *test)
+{
+	const struct buf_case *c = test->param_value;
+
+	KUNIT_EXPECT_EQ(test, toytcp_sws_buf_wnd(c->rcvbuf, c->unread), c->room);
+}
+
 static struct kunit_case toytcp_sws_cases[] = {
 	KUNIT_CASE_PARAM(toytcp_sws_send_test, send_gen_params),
 	KUNIT_CASE_PARAM(toytcp_sws_rcv_test, rcv_gen_params),
 	KUNIT_CASE_PARAM(toytcp_sws_update_test, update_gen_params),
+	KUNIT_CASE_PARAM(toytcp_sws_buf_test, buf_gen_params),
 	KUNIT_CASE(toytcp_sws_read_test),
 	{}
 };

@@ -40,32 +40,22 @@ static u32 toytcp_stream_sndbuf(const struct sock *sk)
 	return min_t(u32, READ_ONCE(sk->sk_sndbuf), TOYTCP_SNDBUF_MAX);
 }
 
-/*
- * The window a receive buffer of sk_rcvbuf bytes offers: half of it, as
- * Linux keeps the other half for the skbs' overhead (tcp_adv_win_scale
- * 1), at most what the 16-bit window field says (no window scaling).
- * setsockopt(SO_RCVBUF, n) doubles n, so the window is then n.
- */
-static u32 toytcp_stream_rcvbuf(const struct sock *sk)
-{
-	return min_t(u32, READ_ONCE(sk->sk_rcvbuf) / 2, TOYTCP_RCV_WND);
-}
-
 /**
  * toytcp_stream_set_window() - the window of a socket's connection
  * @conn: the connection, locked, with conn->sk
  *
- * The receive buffer's room, opened by no less than an MSS or half the
- * buffer at a time (receiver SWS avoidance, sws.c). tcb.rcv_wnd counts
- * from RCV.NXT.
+ * The receive buffer's room (toytcp_sws_buf_wnd()), opened by no less
+ * than an MSS or half the buffer at a time (receiver SWS avoidance,
+ * sws.c). tcb.rcv_wnd counts from RCV.NXT.
  */
 void toytcp_stream_set_window(struct toytcp_conn *conn)
 {
-	struct toytcp_sock *tsk = toytcp_sk(conn->sk);
-	u32 buf = toytcp_stream_rcvbuf(conn->sk);
-	u32 room = buf > tsk->rcvq_bytes ? buf - tsk->rcvq_bytes : 0;
+	u32 rcvbuf = READ_ONCE(conn->sk->sk_rcvbuf);
+	u32 buf = toytcp_sws_buf_wnd(rcvbuf, 0);
 
-	conn->tcb.rcv_wnd = toytcp_sws_rcv_wnd(conn->tcb.rcv_wnd, room,
+	conn->tcb.rcv_wnd = toytcp_sws_rcv_wnd(conn->tcb.rcv_wnd,
+					       toytcp_sws_buf_wnd(rcvbuf,
+								  toytcp_sk(conn->sk)->rcvq_bytes),
 					       conn->tcb.mss, buf);
 }
 

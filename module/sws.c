@@ -22,6 +22,7 @@
 
 #include <linux/kernel.h>
 #include <linux/minmax.h>
+#include "fsm.h"
 #include "sws.h"
 #include "toytcp.h"
 
@@ -87,3 +88,23 @@ bool toytcp_sws_update_due(u32 old, u32 wnd)
 	return wnd > old && wnd >= 2 * old;
 }
 EXPORT_SYMBOL_IF_KUNIT(toytcp_sws_update_due);
+
+/**
+ * toytcp_sws_buf_wnd() - the window a socket's receive buffer has room for
+ * @rcvbuf: the buffer, sk_rcvbuf (setsockopt(SO_RCVBUF, n) makes it 2n)
+ * @unread: bytes in it the program has not read
+ *
+ * Half the buffer, as Linux keeps the other half for the skbs' overhead
+ * (tcp_adv_win_scale 1), so SO_RCVBUF n gives a window of n; at most
+ * TOYTCP_RCV_WND, what the 16-bit field says without window scaling;
+ * less what is unread.
+ *
+ * Return: the room, in bytes.
+ */
+u32 toytcp_sws_buf_wnd(u32 rcvbuf, u32 unread)
+{
+	u32 buf = min_t(u32, rcvbuf / 2, TOYTCP_RCV_WND);
+
+	return buf > unread ? buf - unread : 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(toytcp_sws_buf_wnd);

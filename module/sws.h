@@ -32,5 +32,6 @@ struct toytcp_sws_send {
 bool toytcp_sws_send_now(const struct toytcp_sws_send *s);
 u32 toytcp_sws_rcv_wnd(u32 wnd, u32 room, u32 mss, u32 buf);
 bool toytcp_sws_update_due(u32 old, u32 wnd);
+u32 toytcp_sws_buf_wnd(u32 rcvbuf, u32 unread);
 
 #endif /* _TOYTCP_SWS_H */

@@ -21,6 +21,8 @@ wait_line() {
 two_hosts
 load msl_ms=1000
 out=$(mktemp -d)
+tr=/sys/kernel/tracing
+echo 1 >$tr/events/toytcp/toytcp_set_state/enable
 size=$(sized 1000000 8000000)
 
 step "the examples: connect() returns ESTABLISHED; the server holds CLOSE_WAIT until it closes"
@@ -41,6 +43,13 @@ wait $srv || fail "echo-server"
 wait $cli || fail "echo-client"
 cat "$out/client" "$out/server"
 grep -q "end of stream, state TIME_WAIT" "$out/client" || fail "client not in TIME_WAIT"
+step "the tracepoint saw the sockets' connections as any other"
+for t in "local=$A:$port remote=$B:7 CLOSED -> SYN_SENT" \
+	"local=$A:$port remote=$B:7 SYN_SENT -> ESTABLISHED" \
+	"local=$B:7 remote=$A:$port ESTABLISHED -> CLOSE_WAIT" \
+	"local=$B:7 remote=$A:$port CLOSE_WAIT -> LAST_ACK"; do
+	grep -q "$t" $tr/trace || fail "no '$t' in the trace"
+done
 
 step "a socket client and a ctl echo listener"
 ctl b "listen 8 echo" || fail "listen 8"
