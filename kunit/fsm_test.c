@@ -578,6 +578,44 @@ static void toytcp_fsm_simultaneous_close_test(struct kunit *test)
 }
 
 /*
+ * CLOSE while data waits for the window, then the peer's FIN: CLOSING
+ * with our data and FIN still unsent. They go out in CLOSING, and the
+ * ACK of our FIN ends it in TIME_WAIT. (Found by sockfuzz.sh: an orphan
+ * stuck in CLOSING with nothing armed.)
+ */
+static void toytcp_fsm_closing_unsent_test(struct kunit *test)
+{
+	struct toytcp_seg seg = { .flags = F | A, .seq = 5001, .ack = 1001, .wnd = 0 };
+	struct toytcp_tcb tcb;
+	struct toytcp_verdict v;
+	struct toytcp_out out;
+
+	fixture(TOYTCP_ESTABLISHED, &tcb);		/* 1001 / 5001 */
+	tcb.snd_wnd = 0;
+	toytcp_fsm_send(&tcb, 500, &v);
+	toytcp_fsm_close(&tcb, &v);
+	KUNIT_EXPECT_EQ(test, tcb.state, TOYTCP_FIN_WAIT1);
+	KUNIT_EXPECT_FALSE(test, toytcp_fsm_output(&tcb, 1460, &out));
+	toytcp_fsm_segment(&tcb, &seg, &v);		/* the peer's FIN, window 0 */
+	KUNIT_EXPECT_EQ(test, tcb.state, TOYTCP_CLOSING);
+	KUNIT_EXPECT_FALSE(test, tcb.fin_sent);
+	/* A timeout probes the closed window from CLOSING, as from FIN_WAIT1. */
+	KUNIT_ASSERT_TRUE(test, toytcp_fsm_retransmit(&tcb, 1460, &out));
+	KUNIT_EXPECT_EQ(test, out.len, 1U);
+	/* The window opens: the rest of the data and the FIN go. */
+	seg = (struct toytcp_seg){ .flags = A, .seq = 5002, .ack = 1002, .wnd = 65535 };
+	toytcp_fsm_segment(&tcb, &seg, &v);
+	KUNIT_EXPECT_EQ(test, tcb.state, TOYTCP_CLOSING);
+	KUNIT_ASSERT_TRUE(test, toytcp_fsm_output(&tcb, 1460, &out));
+	KUNIT_EXPECT_EQ(test, out.seq, 1002U);
+	KUNIT_EXPECT_EQ(test, out.len, 499U);
+	KUNIT_EXPECT_TRUE(test, out.flags & F);
+	seg.ack = 1001 + 500 + 1;
+	toytcp_fsm_segment(&tcb, &seg, &v);
+	KUNIT_EXPECT_EQ(test, tcb.state, TOYTCP_TIME_WAIT);
+}
+
+/*
  * RFC 5961 §5: an ACK field older than SND.UNA - MAX.SND.WND is as bad as
  * one of data never sent: challenge ACK, and the segment (its data too) is
  * dropped. Just inside the bound, the data is taken.
@@ -1268,6 +1306,7 @@ static struct kunit_case toytcp_fsm_cases[] = {
 	KUNIT_CASE(toytcp_fsm_lifecycle_test),
 	KUNIT_CASE(toytcp_fsm_simultaneous_open_test),
 	KUNIT_CASE(toytcp_fsm_simultaneous_close_test),
+	KUNIT_CASE(toytcp_fsm_closing_unsent_test),
 	KUNIT_CASE(toytcp_fsm_ack_throttle_test),
 	KUNIT_CASE(toytcp_fsm_out_of_order_test),
 	KUNIT_CASE(toytcp_fsm_wrap_test),

@@ -927,13 +927,19 @@ void toytcp_fsm_abort(struct toytcp_tcb *tcb, struct toytcp_verdict *v)
 }
 EXPORT_SYMBOL_IF_KUNIT(toytcp_fsm_abort);
 
-/* States in which queued data and the FIN after it go out. */
+/*
+ * States in which queued data and the FIN after it go out. CLOSING too:
+ * the peer's FIN may cross ours before ours has left, when data queued
+ * before CLOSE still waits for the window (RFC 793 p.61: CLOSE queues the
+ * FIN "until all preceding SENDs have been segmentized").
+ */
 static bool toytcp_fsm_may_send(const struct toytcp_tcb *tcb)
 {
 	switch (tcb->state) {
 	case TOYTCP_ESTABLISHED:
 	case TOYTCP_CLOSE_WAIT:
 	case TOYTCP_FIN_WAIT1:
+	case TOYTCP_CLOSING:
 	case TOYTCP_LAST_ACK:
 		/* Not before our SYN is acknowledged (CLOSE in SYN_RECV). */
 		return !tcb->fin_sent && tcb->snd_una != tcb->iss;

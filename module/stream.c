@@ -200,7 +200,9 @@ int toytcp_stream_sendmsg(struct socket *sock, struct msghdr *msg,
 		}
 		n = min_t(u32, n, TOYTCP_STREAM_CHUNK);
 		if (!buf) {
-			buf = kmalloc(TOYTCP_STREAM_CHUNK, GFP_KERNEL);
+			/* As big as this call's data, up to a chunk. */
+			buf = kmalloc(min_t(size_t, size, TOYTCP_STREAM_CHUNK),
+				      GFP_KERNEL);
 			if (!buf) {
 				err = -ENOBUFS;
 				break;
