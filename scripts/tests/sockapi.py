@@ -479,7 +479,7 @@ def case_linger_wait():
 
 def case_epoll_many():
     """Many connections through one edge-triggered epoll loop."""
-    n = 1000 if LONG else 200
+    n = 3000 if LONG else 1000
     lst = listener(backlog=n)
     lst.setblocking(False)
     ep = select.epoll()

@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 # Two hosts, the client's VM: 10.1.0.2 on eth0. Connects to the server
 # (again, while the server is still starting and answers RST), sends data,
-# checks the echo, closes; passes when TIME_WAIT has run out.
+# checks the echo, closes; passes when TIME_WAIT has run out and a socket
+# program (scripts/echo-client) got its echo from the server's.
 . "$(dirname "$0")/../lib.sh"
 
 ip addr add 10.1.0.2/24 dev eth0
@@ -27,5 +28,12 @@ wait_conn "" "${c[@]}" state TIME_WAIT 30
 echo "client: TIME_WAIT"
 wait_conn "" "${c[@]}" state gone 10
 echo "client: gone"
+# A socket program (scripts/echo-client), once the server's is up.
+for _ in $(seq 60); do
+	out=$("$TOYTCP_TOP/scripts/echo-client" 10.1.0.1 --port 8 "hello over a socket" 2>&1) && break
+	sleep 1
+done
+echo "$out"
+grep -q "got back 'hello over a socket'" <<<"$out" || fail "no echo over a socket"
 unload
 echo PASS

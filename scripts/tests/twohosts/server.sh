@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 # Two hosts, the server's VM: 10.1.0.1 on eth0, echo listener on port 7.
 # Waits for the client's connection to arrive, carry data and close, then
-# closes its side; passes when the connection is gone.
+# closes its side; then a socket program (scripts/echo-server) serves one
+# connection of a socket client; passes when both are done.
 . "$(dirname "$0")/../lib.sh"
 
 ip addr add 10.1.0.1/24 dev eth0
@@ -20,5 +21,7 @@ echo "server: CLOSE_WAIT"
 ctl "" "close ${c[*]}" || fail close
 wait_conn "" "${c[@]}" state gone 20
 echo "server: gone (LAST_ACK done)"
+echo "server: a socket program serves port 8"
+"$TOYTCP_TOP/scripts/echo-server" --once --port 8 || fail "echo-server"
 unload
 echo PASS
