@@ -324,6 +324,19 @@ void toytcp_input_conn(struct toytcp_conn *conn, struct sk_buff *skb,
 		TOYTCP_INC_STATS(conn->tn, TOYTCP_MIB_RCVQDROP);
 		return;
 	}
+	if (conn->tcb.state == TOYTCP_SYN_RECV && conn->parent &&
+	    toytcp_sock_accept_full(conn->parent)) {
+		/*
+		 * The handshake would end with nowhere to put the child: its
+		 * listening socket's accept queue is full. As Linux, the ACK
+		 * is dropped; the SYN,ACK goes again and the peer's next ACK
+		 * may find room.
+		 */
+		spin_unlock_bh(&conn->lock);
+		TOYTCP_INC_STATS(conn->tn, TOYTCP_MIB_LISTENOVERFLOWS);
+		TOYTCP_INC_STATS(conn->tn, TOYTCP_MIB_LISTENDROPS);
+		return;
+	}
 	old = conn->tcb.state;
 	una = conn->tcb.snd_una;
 	toytcp_fsm_segment(&conn->tcb, seg, &v);

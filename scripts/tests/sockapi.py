@@ -174,6 +174,29 @@ def case_handshake():
         x.close()
 
 
+def case_backlog():
+    """listen(1): two handshakes complete unaccepted, a third waits for room."""
+    lst = listener(backlog=1)
+    c1, c2 = sock(), sock()
+    c1.settimeout(5)
+    c2.settimeout(5)
+    c1.connect(lst.getsockname())
+    c2.connect(lst.getsockname())
+    c3 = sock()
+    c3.setblocking(False)
+    expect("a third connect()", ename(c3.connect_ex(lst.getsockname())), "EINPROGRESS")
+    p = select.poll()
+    p.register(c3, select.POLLOUT)
+    expect("it does not complete while the queue is full", p.poll(500), [])
+    s1, _ = lst.accept()
+    ev = p.poll(8000)
+    expect("once one is accepted, it does (its SYN again)",
+           bool(ev and ev[0][1] & select.POLLOUT), True)
+    expect("SO_ERROR", c3.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR), 0)
+    for x in (c1, c2, c3, s1, lst):
+        x.close()
+
+
 def case_bind():
     """bind(): port 0, EADDRINUSE, SO_REUSEADDR, a local address, EADDRNOTAVAIL."""
     a = sock()
