@@ -79,26 +79,18 @@ wait $srv || fail "echo-server on 9"
 wait_conn a "$A:40009" "$B:9" state TIME_WAIT
 
 step "sockcat (C) copies $size bytes each way at once"
-gcc -O2 -Wall -o "$out/sockcat" "$TOYTCP_TOP/scripts/tests/sock/sockcat.c" || fail "gcc"
-head -c "$size" /dev/urandom >"$out/fa"
-head -c "$size" /dev/urandom >"$out/fb"
-ip netns exec b "$out/sockcat" -l 9000 <"$out/fb" >"$out/at_b" &
-srv=$!
-wait_conn b 0.0.0.0:9000 0.0.0.0:0 state LISTEN
-ip netns exec a timeout 120 "$out/sockcat" $B 9000 <"$out/fa" >"$out/at_a" || fail "sockcat client"
-wait $srv || fail "sockcat server"
-cmp "$out/fa" "$out/at_b" || fail "a to b differs"
-cmp "$out/fb" "$out/at_a" || fail "b to a differs"
+sockcat_both_ways "$size" 120
 
 step "socat (Debian's) echoes a file through toytcp and back"
 if command -v socat >/dev/null; then
 	ip netns exec b socat TCP4-LISTEN:9001,reuseaddr,prototype=253 EXEC:cat &
 	srv=$!
 	wait_conn b 0.0.0.0:9001 0.0.0.0:0 state LISTEN 20
+	head -c "$size" /dev/urandom >"$out/file"
 	ip netns exec a timeout 120 socat -t 30 - TCP4:$B:9001,prototype=253 \
-		<"$out/fa" >"$out/socat_back" || fail "socat client"
+		<"$out/file" >"$out/socat_back" || fail "socat client"
 	wait $srv || fail "socat server"
-	cmp "$out/fa" "$out/socat_back" || fail "socat: the file came back different"
+	cmp "$out/file" "$out/socat_back" || fail "socat: the file came back different"
 else
 	fail "socat is not installed (scripts/check installs it)"
 fi

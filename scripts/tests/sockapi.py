@@ -135,6 +135,17 @@ def ends(s):
     return (s.getsockname(), s.getpeername())
 
 
+def small_pair():
+    """A connected pair with small buffers: the sender's fills up soon."""
+    lst = listener()
+    c = sock()
+    c.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 16384)
+    c.connect(lst.getsockname())
+    s, _ = lst.accept()
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    return c, s, lst
+
+
 def recv_all(s, n):
     buf = b""
     while len(buf) < n:
@@ -445,12 +456,7 @@ def case_bulk():
 
 def case_zero_window():
     """A reader that stalls: the sender stops at a closed window, then all arrives."""
-    lst = listener()
-    c = sock()
-    c.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 16384)
-    c.connect(lst.getsockname())
-    s, _ = lst.accept()
-    s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    c, s, lst = small_pair()
     data = os.urandom((4 if LONG else 1) << 20)
     c.setblocking(False)
     off = 0
@@ -597,12 +603,7 @@ def case_shut_rd():
 
 def case_sndtimeo():
     """SO_SNDTIMEO: a blocked send() gives up with EAGAIN."""
-    lst = listener()
-    c = sock()
-    c.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 16384)
-    c.connect(lst.getsockname())
-    s, _ = lst.accept()
-    s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    c, s, lst = small_pair()
     c.setsockopt(socket.SOL_SOCKET, socket.SO_SNDTIMEO, struct.pack("ll", 0, 300000))
     sent, err = 0, "OK"
     try:

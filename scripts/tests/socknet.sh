@@ -17,19 +17,9 @@ size=$(sized 1048576 8388608)
 step "$size bytes each way under loss 2%, duplication 1%, reordering"
 ip netns exec a tc qdisc add dev va root netem delay 5ms loss 2% duplicate 1% reorder 10% 50%
 ip netns exec b tc qdisc add dev vb root netem delay 5ms loss 2% duplicate 1% reorder 10% 50%
-gcc -O2 -Wall -o "$out/sockcat" "$TOYTCP_TOP/scripts/tests/sock/sockcat.c" || fail "gcc"
-head -c "$size" /dev/urandom >"$out/fa"
-head -c "$size" /dev/urandom >"$out/fb"
-ip netns exec b "$out/sockcat" -l 9000 <"$out/fb" >"$out/at_b" &
-srv=$!
-wait_conn b 0.0.0.0:9000 0.0.0.0:0 state LISTEN
-s=$(date +%s)
-ip netns exec a timeout 300 "$out/sockcat" $B 9000 <"$out/fa" >"$out/at_a" || fail "sockcat client"
-wait $srv || fail "sockcat server"
-figure "netem: $size bytes each way in $(( $(date +%s) - s )) s," \
+sockcat_both_ways "$size" 300
+figure "netem: $size bytes each way in $SOCKCAT_SECS s," \
 	"$(counter a RetransSegs) + $(counter b RetransSegs) retransmitted"
-[ "$(sha256sum <"$out/fa")" = "$(sha256sum <"$out/at_b")" ] || fail "a to b differs"
-[ "$(sha256sum <"$out/fb")" = "$(sha256sum <"$out/at_a")" ] || fail "b to a differs"
 ip netns exec a tc qdisc del dev va root
 ip netns exec b tc qdisc del dev vb root
 
