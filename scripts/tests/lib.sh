@@ -87,6 +87,20 @@ wait_conn() {
 	fail "${1:-init}: $2 $3 $4: got '$got', want '$5'"
 }
 
+# conn_count NS: how many connections (listeners included) NS's conns lists
+conn_count() { nsdo "$1" awk 'NR > 1' /proc/toytcp/conns | wc -l; }
+
+# wait_conns NS MAX [SECONDS]: until NS lists at most MAX connections
+wait_conns() {
+	local i
+	for i in $(seq $((${3:-10} * 5))); do
+		[ "$(conn_count "$1")" -le "$2" ] && return 0
+		sleep 0.2
+	done
+	nsdo "$1" cat /proc/toytcp/conns
+	fail "${1:-init}: $(conn_count "$1") connections left, want at most $2"
+}
+
 # sized SHORT LONG: SHORT in `make check`, LONG in `make check-long`
 sized() { if [ "${TOYTCP_LONG:-0}" = 1 ]; then echo "$2"; else echo "$1"; fi; }
 

@@ -136,11 +136,7 @@ kill -9 $victim
 wait $victim 2>/dev/null || true
 # Unread echoes: close() resets each (TCPAbortOnClose), the listener's
 # children see the reset.
-for _ in $(seq 50); do
-	[ "$(nsdo a grep -c . /proc/toytcp/conns)" = 1 ] && break
-	sleep 0.2
-done
-expect_eq "a's connections left" "$(nsdo a grep -c . /proc/toytcp/conns)" 1
+wait_conns a 0
 [ "$(counter a TCPAbortOnClose)" -ge 50 ] || fail "TCPAbortOnClose: $(counter a TCPAbortOnClose)"
 
 step "nothing left: rmmod is clean"

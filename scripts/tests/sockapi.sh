@@ -10,10 +10,6 @@ load msl_ms=2000
 sockapi_both
 
 step "every socket closed: once their orphans end, nothing is left and rmmod is clean"
-for _ in $(seq 50); do
-	[ "$(nsdo t grep -c . /proc/toytcp/conns)" = 1 ] && break
-	sleep 0.2
-done
-expect_eq "connections left" "$(nsdo t grep -c . /proc/toytcp/conns)" 1
+wait_conns t 0
 unload || fail "rmmod"
 echo "sockapi: ok"

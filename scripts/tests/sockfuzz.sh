@@ -36,13 +36,7 @@ for f in /tmp/fuzz-a* /tmp/fuzz-b*; do
 done
 
 step "every connection ends"
-for _ in $(seq 150); do
-	left=$(( $(nsdo a grep -c . /proc/toytcp/conns) + $(nsdo b grep -c . /proc/toytcp/conns) ))
-	[ "$left" = 2 ] && break
-	sleep 0.2
-done
-nsdo a cat /proc/toytcp/conns
-nsdo b cat /proc/toytcp/conns
-expect_eq "connections left" "$left" 2
+wait_conns a 0 30
+wait_conns b 0 30
 unload || fail "rmmod"
 echo "sockfuzz: ok"
