@@ -4,7 +4,9 @@
  * namespace. It takes protocol-253 packets addressed to this host while
  * toytcp is enabled in the namespace, and nothing else; everything else,
  * including protocol 253 while disabled, goes on untouched to the rest of
- * the stack (so raw sockets see it).
+ * the stack (so raw sockets see it). ICMP messages are shown to icmp.c on
+ * the way, which only reads them: an error may be about one of our
+ * segments.
  *
  * LOCAL_IN runs after reassembly, so a segment arrives whole.
  */
@@ -14,6 +16,7 @@
 #include <linux/netfilter.h>
 #include <linux/netfilter_ipv4.h>
 #include "hook.h"
+#include "icmp.h"
 #include "input.h"
 #include "netns.h"
 #include "toytcp.h"
@@ -21,13 +24,18 @@
 static unsigned int toytcp_nf_local_in(void *priv, struct sk_buff *skb,
 				       const struct nf_hook_state *state)
 {
+	u8 protocol = ip_hdr(skb)->protocol;
 	struct toytcp_net *tn;
 
-	if (ip_hdr(skb)->protocol != TOYTCP_IPPROTO)
+	if (protocol != TOYTCP_IPPROTO && protocol != IPPROTO_ICMP)
 		return NF_ACCEPT;
 	tn = toytcp_pernet(state->net);
 	if (!READ_ONCE(tn->enabled))
 		return NF_ACCEPT;
+	if (protocol == IPPROTO_ICMP) {
+		toytcp_icmp_rcv(tn, skb);
+		return NF_ACCEPT;
+	}
 
 	toytcp_input(tn, skb);
 	return NF_STOLEN;

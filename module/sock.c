@@ -234,10 +234,31 @@ void toytcp_sock_conn_done(struct toytcp_conn *conn)
 	toytcp_sock_mirror(sk, TCP_CLOSE);
 	WRITE_ONCE(sk->sk_shutdown, SHUTDOWN_MASK);
 	if (conn->err) {
-		WRITE_ONCE(sk->sk_err, -conn->err);
+		int err = -conn->err;
+
+		/*
+		 * As Linux's tcp_write_err(): a timeout tells what an ICMP
+		 * error said before it (icmp.c), when one did.
+		 */
+		if (err == ETIMEDOUT && READ_ONCE(sk->sk_err_soft))
+			err = READ_ONCE(sk->sk_err_soft);
+		WRITE_ONCE(sk->sk_err, err);
 		sk_error_report(sk);
 	}
 	sk->sk_state_change(sk);
+}
+
+/**
+ * toytcp_sock_soft_error() - an error that does not end the connection
+ * @conn: the connection, locked, with conn->sk
+ * @err: a negative errno, from an ICMP error (icmp.c)
+ *
+ * Kept where Linux keeps it: SO_ERROR reads it, and a later timeout
+ * reports it instead of ETIMEDOUT (toytcp_sock_conn_done()).
+ */
+void toytcp_sock_soft_error(struct toytcp_conn *conn, int err)
+{
+	WRITE_ONCE(conn->sk->sk_err_soft, -err);
 }
 
 /* ---- Listening sockets' children ------------------------------------- */

@@ -110,6 +110,7 @@ void toytcp_sock_exit(void);
 /* Called by the protocol with conn->lock held, for a socket's connection. */
 bool toytcp_sock_state_changed(struct toytcp_conn *conn, int old);
 void toytcp_sock_conn_done(struct toytcp_conn *conn);
+void toytcp_sock_soft_error(struct toytcp_conn *conn, int err);
 void toytcp_sock_ka_params(struct toytcp_conn *conn, struct toytcp_ka_params *p);
 
 /* Listeners owned by a socket (listen.c, input.c); under rcu_read_lock(). */

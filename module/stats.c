@@ -44,6 +44,7 @@ static const char * const toytcp_mib_names[__TOYTCP_MIB_MAX] = {
 	[TOYTCP_MIB_ABORTONCLOSE]	= "TCPAbortOnClose",
 	[TOYTCP_MIB_ABORTONDATA]	= "TCPAbortOnData",
 	[TOYTCP_MIB_ABORTONMEMORY]	= "TCPAbortOnMemory",
+	[TOYTCP_MIB_OUTOFWINDOWICMPS]	= "OutOfWindowIcmps",
 };
 
 /**

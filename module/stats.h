@@ -46,6 +46,7 @@ enum toytcp_mib_field {
 	TOYTCP_MIB_ABORTONCLOSE,	/* TCPAbortOnClose: closed with unread data: RST */
 	TOYTCP_MIB_ABORTONDATA,		/* TCPAbortOnData: closed with SO_LINGER 0: RST */
 	TOYTCP_MIB_ABORTONMEMORY,	/* TCPAbortOnMemory: past max_orphans: RST */
+	TOYTCP_MIB_OUTOFWINDOWICMPS,	/* OutOfWindowIcmps: ICMP errors ignored (icmp.c) */
 	__TOYTCP_MIB_MAX
 };
 

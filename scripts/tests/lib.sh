@@ -10,6 +10,15 @@ set -eu
 # shellcheck disable=SC2034 # used by the tests that source this file
 SEG=$TOYTCP_TOP/scripts/tools/seg.py
 
+# On Debian's stock kernel (scripts/stock-kernel) the root is the host's,
+# whose /lib/modules lacks that kernel's modules: put them there, so that
+# the kernel's own requests (veth, netem) find them.
+if [ -n "${TOYTCP_STOCK_MODULES:-}" ] && [ ! -e "/lib/modules/$(uname -r)/modules.dep" ]; then
+	mount -t tmpfs stock-modules /lib/modules
+	mkdir "/lib/modules/$(uname -r)"
+	mount --bind "$TOYTCP_STOCK_MODULES" "/lib/modules/$(uname -r)"
+fi
+
 fail() { echo "FAIL: $*"; exit 1; }
 step() { echo "-- $*"; }
 
@@ -118,14 +127,24 @@ figure() { echo "= $*"; }
 STRESS=$TOYTCP_TOP/scripts/tools/stress.py
 
 # sockapi_both: the socket API conformance suite (sockapi.py) on Linux TCP
-# and on toytcp, in a namespace "t" of its own with loopback only (no route
-# leads out); each must pass, and both must observe the same
+# and on toytcp, in a namespace "t" of its own: loopback, routes of type
+# unreachable (203.0.113.1) and prohibit (203.0.113.2), and a veth link
+# 10.77.0.1/24 where nobody answers ARP (which gives up after 0.1 s); no
+# route leads out. Each must pass, and both must observe the same
 sockapi_both() {
 	local py=$TOYTCP_TOP/scripts/tests/sockapi.py dir st=0
 	dir=$(mktemp -d)
 	ulimit -n 65536	# epoll_many holds two descriptors per connection
 	ip netns add t
 	ip -n t link set lo up
+	ip -n t route add unreachable 203.0.113.1/32
+	ip -n t route add prohibit 203.0.113.2/32
+	ip -n t link add vt0 type veth peer name vt1
+	ip -n t addr add 10.77.0.1/24 dev vt0
+	ip -n t link set vt0 up
+	ip -n t link set vt1 up
+	ip netns exec t sysctl -qw net.ipv4.neigh.vt0.ucast_solicit=0 \
+		net.ipv4.neigh.vt0.mcast_solicit=1 net.ipv4.neigh.vt0.retrans_time_ms=100
 	step "the conformance suite on Linux TCP (protocol 6)"
 	ip netns exec t python3 "$py" 6 >"$dir/tcp" 2>&1 ||
 		{ cat "$dir/tcp"; fail "Linux TCP fails its own expectations"; }

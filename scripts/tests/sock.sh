@@ -53,7 +53,7 @@ done
 
 step "a socket client and a ctl echo listener"
 ctl b "listen 8 echo" || fail "listen 8"
-ip netns exec a python3 - $B <<'PY' || fail "socket client to ctl echo"
+got=$(ip netns exec a python3 - $B <<'PY'
 import socket, sys
 s = socket.socket(socket.AF_INET, socket.SOCK_STREAM, 253)
 s.connect((sys.argv[1], 8))
@@ -62,9 +62,17 @@ got = b""
 while len(got) < 5000:
     got += s.recv(65536)
 assert got == b"x" * 5000, len(got)
-s.close()
 print("echoed 5000 bytes")
+print("port", s.getsockname()[1])
+s.close()
 PY
+) || fail "socket client to ctl echo"
+echo "$got" | head -n 1
+# ctl plays b's program: it closes its end once the client's FIN is in.
+port=$(echo "$got" | awk '$1 == "port" { print $2 }')
+wait_conn b "$B:8" "$A:$port" state CLOSE_WAIT
+ctl b "close $B:8 $A:$port" || fail "close b's end"
+wait_conn a "$A:$port" "$B:8" state gone 10
 
 step "a ctl client and a socket server"
 ip netns exec b "$TOYTCP_TOP/scripts/echo-server" --once --port 9 >"$out/server9" 2>&1 &

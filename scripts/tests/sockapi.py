@@ -33,6 +33,9 @@ TCP_STATES = {1: "ESTABLISHED", 2: "SYN_SENT", 3: "SYN_RECV", 4: "FIN_WAIT1",
               5: "FIN_WAIT2", 6: "TIME_WAIT", 7: "CLOSE", 8: "CLOSE_WAIT",
               9: "LAST_ACK", 10: "LISTEN", 11: "CLOSING"}
 LONG = os.environ.get("TOYTCP_LONG") == "1"
+# Set up by lib.sh's sockapi_both: routes of type unreachable and prohibit,
+# and a link (10.77.0.1/24) with nobody else on it.
+UNREACHABLE, PROHIBITED, NOBODY = "203.0.113.1", "203.0.113.2", "10.77.0.99"
 
 observed = []
 
@@ -487,6 +490,46 @@ def case_unreachable():
     c = sock()
     expect("connect to a network with no route", err_of(c.connect, ("192.0.2.1", 9)),
            "ENETUNREACH")
+    c.close()
+
+
+def case_unreachable_route():
+    """connect() along an unreachable or a prohibited route fails at once."""
+    c = sock()
+    expect("connect along an unreachable route",
+           err_of(c.connect, (UNREACHABLE, 9)), "EHOSTUNREACH")
+    c.close()
+    c = sock()
+    expect("connect along a prohibited route",
+           err_of(c.connect, (PROHIBITED, 9)), "EACCES")
+    c.close()
+
+
+def case_no_neighbour():
+    """connect() to an address on the link that nobody answers ARP for:
+    EHOSTUNREACH (the ICMP error the host sends itself), blocking or not."""
+    c = sock()
+    t = time.time()
+    expect("blocking connect(), nobody there",
+           err_of(c.connect, (NOBODY, 9)), "EHOSTUNREACH")
+    expect("failed when ARP gave up, before any SYN retransmission",
+           time.time() - t < 0.9, True)
+    expect("nothing left of it",
+           [st for (_, r), st in states().items() if r == endpoint((NOBODY, 9))], [])
+    c.close()
+    c = sock()
+    c.setblocking(False)
+    expect("non-blocking connect(), nobody there",
+           ename(c.connect_ex((NOBODY, 9))), "EINPROGRESS")
+    p = select.poll()
+    p.register(c, select.POLLOUT)
+    ev = p.poll(5000)
+    mask = ev[0][1] if ev else 0
+    expect("failed: POLLOUT|POLLERR|POLLHUP",
+           (bool(mask & select.POLLOUT), bool(mask & select.POLLERR),
+            bool(mask & select.POLLHUP)), (True, True, True))
+    expect("SO_ERROR", ename(c.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR)),
+           "EHOSTUNREACH")
     c.close()
 
 

@@ -1,9 +1,11 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # Sockets over a bad link and a dead peer (namespaces a and b): 1 MiB each
-# way under netem loss, duplication and reordering, sha256-checked; a
-# connect() that no SYN,ACK answers fails with ETIMEDOUT; keepalive at the
-# socket's own settings finds a peer gone and the next call fails with
+# way under netem loss, duplication and reordering, sha256-checked; ICMP
+# errors: a connect() that one answers fails with its errno, a guessed one
+# is ignored, one about a connection is kept for SO_ERROR and the timeout;
+# a connect() that no SYN,ACK answers fails with ETIMEDOUT; keepalive at
+# the socket's own settings finds a peer gone and the next call fails with
 # ETIMEDOUT; a namespace deleted while its process holds sockets.
 # vm-timeout: 600 900
 . "$(dirname "$0")/lib.sh"
@@ -22,6 +24,124 @@ figure "netem: $size bytes each way in $SOCKCAT_SECS s," \
 	"$(counter a RetransSegs) + $(counter b RetransSegs) retransmitted"
 ip netns exec a tc qdisc del dev va root
 ip netns exec b tc qdisc del dev vb root
+
+# icmp_helper NAME ARGS...: seg.py icmp in b, in the background (pid in
+# ICMP_PID, output in $out/NAME); returns once its raw socket is open
+icmp_helper() {
+	local name=$1
+	shift
+	ip netns exec b python3 "$SEG" icmp "$@" >"$out/$name" &
+	ICMP_PID=$!
+	for _ in $(seq 100); do grep -q ready "$out/$name" && return 0; sleep 0.1; done
+	fail "seg.py icmp did not start"
+}
+
+step "ICMP errors: b has no toytcp and says so (protocol unreachable): connect() fails at once"
+ctl b disable || fail disable
+got=$(ip netns exec a python3 -c '
+import errno, socket, sys, time
+s = socket.socket(socket.AF_INET, socket.SOCK_STREAM, 253)
+t = time.time()
+try:
+    s.connect((sys.argv[1], 9))
+    print("OK")
+except OSError as e:
+    print(errno.errorcode[e.errno], "after %d s" % (time.time() - t))' $B)
+expect_eq "connect() to a host without the protocol" "$got" "ENOPROTOOPT after 0 s"
+
+step "ICMP errors: a guessed sequence number is ignored; the SYN's own ends connect()"
+# A raw socket in b: b's stack answers nothing itself any more.
+ip netns exec b python3 "$SEG" recv --count 100000 --timeout 600 >/dev/null &
+sink=$!
+icmp_helper syn --syn --seq-add 100 0 --gap 1
+got=$(ip netns exec a python3 -c '
+import errno, socket, sys, time
+s = socket.socket(socket.AF_INET, socket.SOCK_STREAM, 253)
+t = time.time()
+try:
+    s.connect((sys.argv[1], 9))
+    print("OK")
+except OSError as e:
+    print(errno.errorcode[e.errno], "after %d s" % (time.time() - t))' $B)
+cat "$out/syn"
+expect_eq "connect(), host unreachable after a guess" "$got" "EHOSTUNREACH after 1 s"
+expect_eq "OutOfWindowIcmps" "$(counter a OutOfWindowIcmps)" 1
+
+step "ICMP errors: a connection of ctl is not a program's: it stays in SYN_SENT"
+icmp_helper ctl --syn
+ctl a "connect $B:10 40010" || fail "connect"
+wait "$ICMP_PID" || fail "seg.py icmp"
+sleep 0.5
+wait_conn a 10.0.0.1:40010 $B:10 state SYN_SENT
+ctl a "abort 10.0.0.1:40010 $B:10" || fail "abort"
+
+step "ICMP errors: once connected, soft: SO_ERROR tells it, a timeout reports it"
+ctl b enable || fail enable
+ctl b "listen 11" || fail "listen 11"
+retries=$(cat /sys/module/toytcp/parameters/max_retries)
+got=$(ip netns exec a python3 - "$B" "$SEG" "$out" <<'PY'
+import errno, socket, subprocess, sys, time
+b, seg, out = sys.argv[1:]
+
+
+def helper(name):
+    h = subprocess.Popen(["ip", "netns", "exec", "b", "python3", seg, "icmp", "--data"],
+                         stdout=open(f"{out}/{name}", "w"))
+    for _ in range(100):
+        if "ready" in open(f"{out}/{name}").read():
+            return h
+        time.sleep(0.1)
+    sys.exit("seg.py icmp did not start")
+
+
+def so_error(s):
+    e = s.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR)
+    return errno.errorcode[e] if e else "0"
+
+
+def state(s):
+    me = "%s:%d" % s.getsockname()
+    for line in open("/proc/toytcp/conns"):
+        if line.split()[0] == me:
+            return line.split()[2]
+    return "GONE"
+
+
+s = socket.socket(socket.AF_INET, socket.SOCK_STREAM, 253)
+s.connect((b, 11))
+print("port", s.getsockname()[1])
+subprocess.run(["ip", "netns", "exec", "b", "sh", "-c", "echo disable >/proc/toytcp/ctl"],
+               check=True)
+h = helper("data1")
+s.send(b"hello")
+h.wait()
+time.sleep(0.3)
+print("after one:", so_error(s), state(s), so_error(s))
+h = helper("data2")
+h.wait()
+time.sleep(0.3)
+with open("/sys/module/toytcp/parameters/max_retries", "w") as f:
+    f.write("1")
+s.settimeout(60)
+try:
+    s.recv(10)
+    print("recv: OK")
+except OSError as e:
+    print("recv:", errno.errorcode.get(e.errno, e))
+PY
+)
+echo "$retries" >/sys/module/toytcp/parameters/max_retries
+cat "$out/data1" "$out/data2"
+echo "$got"
+port=$(echo "$got" | awk '$1 == "port" { print $2 }')
+expect_eq "after one ICMP error" "$(echo "$got" | grep '^after one')" \
+	"after one: EHOSTUNREACH ESTABLISHED 0"
+expect_eq "when retransmission gives up" "$(echo "$got" | grep '^recv')" "recv: EHOSTUNREACH"
+ctl b enable || fail enable
+kill $sink
+wait $sink 2>/dev/null || true
+ctl b "abort $B:11 10.0.0.1:$port" || fail "abort b's end"
+ctl b "unlisten 11" || fail "unlisten 11"
 
 step "connect() to a peer that never answers: ETIMEDOUT once syn_retries run out"
 echo 1 >/sys/module/toytcp/parameters/syn_retries

@@ -8,9 +8,18 @@ checksum covers the IPv4 pseudo-header with protocol 253 (SPEC §1).
   seg.py send SRC DST [--sport P] [--dport P] [--seq N] [--ack N]
                      [--flags SA] [--data TEXT] [--count N] [--bad-csum]
   seg.py recv [--timeout S] [--count N]
+  seg.py icmp [--syn | --data] [--type T] [--code C] [--seq-add N...]
+              [--gap S] [--timeout S]
 
 `recv` prints one line per segment received on a raw protocol-253 socket
 and exits 1 if fewer than --count arrived before --timeout.
+
+`icmp` prints "ready" once its raw socket is open, waits for one segment
+(a SYN with --syn, one carrying data with --data) and answers it with an
+ICMP error (default: destination unreachable, host unreachable) quoting its
+IP header and first 8 bytes, once per --seq-add value (added to the quoted
+sequence number; default one answer, unchanged), --gap seconds apart, as a
+router or the peer's host would. It exits 1 if nothing came.
 """
 import argparse
 import socket
@@ -126,6 +135,37 @@ def cmd_recv(a):
     return 0 if got >= a.count else 1
 
 
+def cmd_icmp(a):
+    s = sock()
+    out = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_ICMP)
+    print("ready", flush=True)
+    s.settimeout(a.timeout)
+    while True:
+        try:
+            pkt, (src, _) = s.recvfrom(65535)
+        except socket.timeout:
+            print("nothing came", flush=True)
+            return 1
+        ihl = (pkt[0] & 0xF) * 4
+        p = parse(pkt[ihl:])
+        if (not a.syn or "S" in p["flags"]) and (not a.data or p["data"]):
+            break
+    print("caught %s:%d > %s:%d %s seq=%d" % (
+        src, p["sport"], socket.inet_ntoa(pkt[16:20]), p["dport"], p["flags"],
+        p["seq"]), flush=True)
+    for i, add in enumerate(a.seq_add):
+        if i:
+            time.sleep(a.gap)
+        seg = pkt[ihl:ihl + 4] + struct.pack("!I", (p["seq"] + add) & 0xFFFFFFFF)
+        body = pkt[:ihl] + seg
+        hdr = struct.pack("!BBHI", a.type, a.code, 0, 0)
+        c = csum(hdr + body)
+        out.sendto(hdr[:2] + struct.pack("!H", c) + hdr[4:] + body, (src, 0))
+        print("sent type %d code %d quoting seq=%d" % (
+            a.type, a.code, (p["seq"] + add) & 0xFFFFFFFF), flush=True)
+    return 0
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     sub = ap.add_subparsers(dest="cmd", required=True)
@@ -143,8 +183,16 @@ def main():
     r = sub.add_parser("recv")
     r.add_argument("--timeout", type=float, default=3)
     r.add_argument("--count", type=int, default=1)
+    i = sub.add_parser("icmp")
+    i.add_argument("--syn", action="store_true")
+    i.add_argument("--data", action="store_true")
+    i.add_argument("--type", type=int, default=3)
+    i.add_argument("--code", type=int, default=1)
+    i.add_argument("--seq-add", type=int, nargs="+", default=[0])
+    i.add_argument("--gap", type=float, default=1)
+    i.add_argument("--timeout", type=float, default=10)
     a = ap.parse_args()
-    return cmd_send(a) if a.cmd == "send" else cmd_recv(a)
+    return {"send": cmd_send, "recv": cmd_recv, "icmp": cmd_icmp}[a.cmd](a)
 
 
 if __name__ == "__main__":

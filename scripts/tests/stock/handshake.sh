@@ -6,7 +6,6 @@
 . "$(dirname "$0")/../lib.sh"
 
 echo "kernel $(uname -r)"
-insmod "${TOYTCP_STOCK_MODULES:?}/kernel/drivers/net/veth.ko" 2>/dev/null || true
 two_hosts
 load msl_ms=1000
 ctl b "listen 7 echo" || fail listen
