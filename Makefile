@@ -6,7 +6,8 @@
 #                   kernel's build tree when it exists, else the test kernel)
 #   make check      build for every target kernel, run KUnit and the VM tests
 #   make check-long the same, with the hardening tests at full size
-#   make demo       watch toytcp at work in the test VM
+#   make demo       watch toytcp at work in the test VM; S=list lists the
+#                   scenarios, S=NAME plays one with every segment decoded
 #   make shell      a shell in the test VM with toytcp loaded
 #   make kernel     build (or find cached) the test kernel
 #   make clean      remove build products from the checkout
@@ -15,6 +16,7 @@
 
 KDIR ?=
 T ?=
+S ?=
 
 .PHONY: all modules check check-long demo shell kernel clean
 
@@ -30,7 +32,7 @@ check-long:
 	@scripts/check --long $(T)
 
 demo:
-	@scripts/demo
+	@scripts/demo $(S)
 
 shell:
 	@scripts/vm-shell

@@ -436,6 +436,10 @@ def case_bulk():
     """1 MiB each way at once, sha256-checked."""
     size = (8 if LONG else 1) << 20
     c, s, lst = pair()
+    # sendall()'s timeout bounds the whole call: 10 s a MiB (without window
+    # scaling toytcp moves it slower than Linux TCP; see the benchmarks).
+    for x in (c, s):
+        x.settimeout(10 * (size >> 20))
     data_c, data_s = os.urandom(size), os.urandom(size)
     got = {}
 
@@ -473,7 +477,9 @@ def case_zero_window():
     p.register(c, select.POLLOUT)
     expect("no POLLOUT while stalled", p.poll(500), [])
     c.setblocking(True)
-    c.settimeout(60)
+    # sendall()'s timeout bounds it all: through a window of a few KiB, a
+    # MiB takes Linux TCP tens of seconds under the debug kernel.
+    c.settimeout(60 * (len(data) >> 20))
     s.settimeout(60)
     th = threading.Thread(target=c.sendall, args=(data[off:],))
     th.start()

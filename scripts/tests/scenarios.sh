@@ -1,0 +1,20 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Every scenario of `make demo S=NAME` (scripts/scenarios/), played as the
+# demo plays it; what it did is checked from its capture, trace and the
+# programs' calls (scenarios.py): the segments' flags and numbers in both
+# notations, each side's states, and their order.
+# vm-timeout: 600 600
+. "$(dirname "$0")/lib.sh"
+
+out=${TOYTCP_OUT:-/tmp/scenarios}
+for sc in "$TOYTCP_TOP"/scripts/scenarios/*.sh; do
+	name=$(basename "$sc" .sh)
+	step "scenario $name"
+	TOYTCP_OUT=$out "$TOYTCP_TOP/scripts/scenarios/run" "$name" >"$out.$name.log" 2>&1 ||
+		{ cat "$out.$name.log"; fail "scenario $name"; }
+	python3 "$TOYTCP_TOP/scripts/tests/scenarios.py" "$out/$name" "$name" ||
+		{ cat "$out.$name.log"; fail "scenario $name: its story"; }
+	[ -s "$out/$name/$name.pcap" ] || fail "$name: no capture"
+done
+echo "scenarios: ok"
