@@ -45,6 +45,13 @@ class Story:
     def seg_at(self, seg):
         return self.events.index(seg)
 
+    def find_with(self, frm, bit, start=0):
+        """The first segment from FRM with BIT among its flags."""
+        for s in self.segs[start:]:
+            if s["frm"] == frm and s["flags"] & bit:
+                return s
+        raise AssertionError(f"no segment from {frm} with flag {bit:#x}")
+
     def find(self, frm, flags, start=0, data=None):
         """The first segment from FRM with exactly FLAGS (and payload)."""
         for s in self.segs[start:]:
@@ -148,6 +155,71 @@ def check_refused(st):
     before("the RST ends it", st.seg_at(rst), st.state_at("a", "CLOSED"))
     before("then connect() fails", st.state_at("a", "CLOSED"),
            st.app_at("a", "connect failed: ECONNREFUSED"))
+
+
+def check_close_server(st):
+    handshake(st)
+    reply = st.find_with("b", PSH)
+    eq("b's answer", reply["len"], 6)
+    fin_b = st.find_with("b", FIN)
+    fin_a = st.find_with("a", FIN)
+    eq("a's FIN acknowledges b's", fin_a["ack_raw"],
+       (fin_b["seq_raw"] + fin_b["len"] + 1) % 2**32)
+    eq("b's states", st.states("b")[2:], [
+        ("ESTABLISHED", "FIN_WAIT1"), ("FIN_WAIT1", "FIN_WAIT2"),
+        ("FIN_WAIT2", "TIME_WAIT"), ("TIME_WAIT", "CLOSED")])
+    eq("a's states", st.states("a")[2:], [
+        ("ESTABLISHED", "CLOSE_WAIT"), ("CLOSE_WAIT", "LAST_ACK"), ("LAST_ACK", "CLOSED")])
+    before("b's close() sends its FIN", st.app_at("b", "close()"), st.seg_at(fin_b))
+    before("a's recv() returns 0 in CLOSE_WAIT", st.state_at("a", "CLOSE_WAIT"),
+           st.app_at("a", "recv() returned 0"))
+    before("a's FIN waits for its program's close()", st.app_at("a", "close()"),
+           st.seg_at(fin_a))
+
+
+def check_half_close(st):
+    handshake(st)
+    fin_a = st.find_with("a", FIN)
+    answer = st.find_with("b", PSH, st.segs.index(fin_a))
+    eq("b's answer after a's FIN", answer["len"], 300)
+    acks = [s for s in st.segs[st.segs.index(answer) + 1:] if s["frm"] == "a"]
+    eq("a, half-closed, acknowledges the answer",
+       any(s["ack_raw"] == (answer["seq_raw"] + 300) % 2**32 for s in acks), True)
+    fin_b = st.find_with("b", FIN)
+    before("b's FIN after its answer", st.seg_at(answer), st.seg_at(fin_b))
+    before("b answers in CLOSE_WAIT", st.state_at("b", "CLOSE_WAIT"), st.seg_at(answer))
+    before("a takes it in FIN_WAIT2", st.state_at("a", "FIN_WAIT2"),
+           st.app_at("a", "recv() returned 300 bytes"))
+    before("shutdown() sends a's FIN", st.app_at("a", "shutdown(SHUT_WR)"), st.seg_at(fin_a))
+    eq("a's states", st.states("a")[2:], [
+        ("ESTABLISHED", "FIN_WAIT1"), ("FIN_WAIT1", "FIN_WAIT2"),
+        ("FIN_WAIT2", "TIME_WAIT"), ("TIME_WAIT", "CLOSED")])
+    eq("b's states", st.states("b")[2:], [
+        ("ESTABLISHED", "CLOSE_WAIT"), ("CLOSE_WAIT", "LAST_ACK"), ("LAST_ACK", "CLOSED")])
+
+
+def check_reset(st):
+    handshake(st)
+    rst = st.find_with("a", RST)
+    eq("one segment after the handshake, the RST", st.segs[3:], [rst])
+    eq("a's states", st.states("a")[2:], [("ESTABLISHED", "CLOSED")])
+    eq("b's states", st.states("b")[2:], [("ESTABLISHED", "CLOSED")])
+    before("close() with SO_LINGER 0 sends it", st.app_at("a", "close()"), st.seg_at(rst))
+    before("the RST ends b's connection", st.seg_at(rst), st.state_at("b", "CLOSED"))
+    st.app_at("b", "recv failed: ECONNRESET")
+
+
+def check_simultaneous_close(st):
+    handshake(st)
+    fin_a = st.find_with("a", FIN)
+    fin_b = st.find_with("b", FIN)
+    for h, other in (("a", fin_b), ("b", fin_a)):
+        eq(f"{h}'s states", st.states(h)[-4:], [
+            ("ESTABLISHED", "FIN_WAIT1"), ("FIN_WAIT1", "CLOSING"),
+            ("CLOSING", "TIME_WAIT"), ("TIME_WAIT", "CLOSED")])
+    eq("a's FIN does not acknowledge b's (they crossed)", fin_a["ack_raw"],
+       fin_b["seq_raw"])
+    eq("nor b's a's", fin_b["ack_raw"], fin_a["seq_raw"])
 
 
 def main():
