@@ -3,7 +3,8 @@
 # Every scenario of `make demo S=NAME` (scripts/scenarios/), played as the
 # demo plays it; what it did is checked from its capture, trace and the
 # programs' calls (scenarios.py): the segments' flags and numbers in both
-# notations, each side's states, and their order.
+# notations, each side's states, and their order; its ladder diagram is
+# drawn (SVG and PNG).
 # vm-timeout: 600 600
 . "$(dirname "$0")/lib.sh"
 
@@ -15,6 +16,9 @@ for sc in "$TOYTCP_TOP"/scripts/scenarios/*.sh; do
 		{ cat "$out.$name.log"; fail "scenario $name"; }
 	python3 "$TOYTCP_TOP/scripts/tests/scenarios.py" "$out/$name" "$name" ||
 		{ cat "$out.$name.log"; fail "scenario $name: its story"; }
-	[ -s "$out/$name/$name.pcap" ] || fail "$name: no capture"
+	for f in "$name.pcap" "$name.svg" "$name.png"; do
+		[ -s "$out/$name/$f" ] || fail "$name: no $f"
+	done
+	grep -q '<line' "$out/$name/$name.svg" || fail "$name: a ladder without arrows"
 done
 echo "scenarios: ok"
