@@ -41,9 +41,9 @@
 #include <linux/skbuff.h>
 #include <net/checksum.h>
 #include <net/icmp.h>
-#include <net/route.h>
 #include "conn.h"
 #include "fsm.h"
+#include "hook.h"
 #include "icmp.h"
 #include "netns.h"
 #include "sock.h"
@@ -180,9 +180,7 @@ void toytcp_icmp_rcv(struct toytcp_net *tn, struct sk_buff *skb)
 	struct toytcp_key key;
 	__be32 _q[2], *q;
 
-	if (skb->pkt_type != PACKET_HOST ||
-	    (skb_rtable(skb) &&
-	     skb_rtable(skb)->rt_flags & (RTCF_BROADCAST | RTCF_MULTICAST)))
+	if (!toytcp_hook_unicast(skb))
 		return;
 	h = skb_header_pointer(skb, off, sizeof(_h), &_h);
 	if (!h || h->iph.protocol != TOYTCP_IPPROTO ||

@@ -16,8 +16,8 @@
 
 #include <linux/crc32.h>
 #include <linux/skbuff.h>
-#include <net/route.h>
 #include "conn.h"
+#include "hook.h"
 #include "input.h"
 #include "listen.h"
 #include "netns.h"
@@ -413,13 +413,7 @@ void toytcp_input(struct toytcp_net *tn, struct sk_buff *skb)
 	struct toytcp_key key;
 
 	TOYTCP_INC_STATS(tn, TOYTCP_MIB_INSEGS);
-	if (skb->pkt_type != PACKET_HOST ||
-	    (skb_rtable(skb) &&
-	     skb_rtable(skb)->rt_flags & (RTCF_BROADCAST | RTCF_MULTICAST))) {
-		/*
-		 * Broadcast or multicast, at the link or at IP: no connection
-		 * is addressed so (Linux's tcp_v4_conn_request() drops it too).
-		 */
+	if (!toytcp_hook_unicast(skb)) {
 		TOYTCP_INC_STATS(tn, TOYTCP_MIB_INERRS);
 		goto out;
 	}

@@ -159,6 +159,23 @@ def recv_all(s, n):
     return buf
 
 
+def nonblocking_connect_fails(what, addr, err):
+    """A non-blocking connect() to ADDR: EINPROGRESS, then POLLOUT, POLLERR
+    and POLLHUP, and SO_ERROR says ERR. Returns the socket."""
+    c = sock()
+    c.setblocking(False)
+    expect(f"non-blocking connect(), {what}", ename(c.connect_ex(addr)), "EINPROGRESS")
+    p = select.poll()
+    p.register(c, select.POLLOUT)
+    ev = p.poll(5000)
+    mask = ev[0][1] if ev else 0
+    expect("failed: POLLOUT|POLLERR|POLLHUP",
+           (bool(mask & select.POLLOUT), bool(mask & select.POLLERR),
+            bool(mask & select.POLLHUP)), (True, True, True))
+    expect("SO_ERROR", ename(c.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR)), err)
+    return c
+
+
 # ---- the cases ----------------------------------------------------------
 
 def case_refused():
@@ -256,19 +273,7 @@ def case_nonblocking_connect():
     port = lst.getsockname()[1]
     c.close()
     lst.close()
-    c = sock()
-    c.setblocking(False)
-    expect("non-blocking connect() to a closed port",
-           ename(c.connect_ex((LO, port))), "EINPROGRESS")
-    p = select.poll()
-    p.register(c, select.POLLOUT)
-    ev = p.poll(5000)
-    mask = ev[0][1] if ev else 0
-    expect("refused: POLLOUT|POLLERR|POLLHUP",
-           (bool(mask & select.POLLOUT), bool(mask & select.POLLERR),
-            bool(mask & select.POLLHUP)), (True, True, True))
-    expect("SO_ERROR", ename(c.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR)),
-           "ECONNREFUSED")
+    c = nonblocking_connect_fails("a closed port", (LO, port), "ECONNREFUSED")
     expect("SO_ERROR is read once", c.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR), 0)
     c.close()
 
@@ -523,19 +528,7 @@ def case_no_neighbour():
     expect("nothing left of it",
            [st for (_, r), st in states().items() if r == endpoint((NOBODY, 9))], [])
     c.close()
-    c = sock()
-    c.setblocking(False)
-    expect("non-blocking connect(), nobody there",
-           ename(c.connect_ex((NOBODY, 9))), "EINPROGRESS")
-    p = select.poll()
-    p.register(c, select.POLLOUT)
-    ev = p.poll(5000)
-    mask = ev[0][1] if ev else 0
-    expect("failed: POLLOUT|POLLERR|POLLHUP",
-           (bool(mask & select.POLLOUT), bool(mask & select.POLLERR),
-            bool(mask & select.POLLHUP)), (True, True, True))
-    expect("SO_ERROR", ename(c.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR)),
-           "EHOSTUNREACH")
+    c = nonblocking_connect_fails("nobody there", (NOBODY, 9), "EHOSTUNREACH")
     c.close()
 
 
