@@ -1299,6 +1299,108 @@ static void toytcp_fsm_mss_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, tcb.mss, c->mss);
 }
 
+/*
+ * The state diagram (toytcp_transitions[]) against RFC 793's Figure 6,
+ * arrow by arrow, with the two corrections RFC 1122 made (CLOSE in
+ * CLOSE-WAIT enters LAST-ACK) and the text's ways out that the figure
+ * leaves out.
+ */
+struct arrow_case {
+	enum toytcp_state from;
+	enum toytcp_event event;
+	enum toytcp_state to;	/* TOYTCP_STATE_NONE: no such arrow */
+	const char *why;
+};
+
+static const struct arrow_case arrows[] = {
+	{ TOYTCP_CLOSED, TOYTCP_EV_PASSIVE_OPEN, TOYTCP_LISTEN, "passive OPEN" },
+	{ TOYTCP_CLOSED, TOYTCP_EV_ACTIVE_OPEN, TOYTCP_SYN_SENT, "active OPEN" },
+	{ TOYTCP_LISTEN, TOYTCP_EV_RCV_SYN, TOYTCP_SYN_RECV, "rcv SYN" },
+	{ TOYTCP_LISTEN, TOYTCP_EV_CLOSE, TOYTCP_CLOSED, "CLOSE" },
+	{ TOYTCP_SYN_SENT, TOYTCP_EV_RCV_SYN, TOYTCP_SYN_RECV, "simultaneous open" },
+	{ TOYTCP_SYN_SENT, TOYTCP_EV_RCV_SYN_ACK, TOYTCP_ESTABLISHED, "rcv SYN,ACK" },
+	{ TOYTCP_SYN_SENT, TOYTCP_EV_CLOSE, TOYTCP_CLOSED, "CLOSE" },
+	{ TOYTCP_SYN_RECV, TOYTCP_EV_RCV_ACK_OF_SYN, TOYTCP_ESTABLISHED, "rcv ACK of SYN" },
+	{ TOYTCP_SYN_RECV, TOYTCP_EV_CLOSE, TOYTCP_FIN_WAIT1, "CLOSE" },
+	{ TOYTCP_ESTABLISHED, TOYTCP_EV_CLOSE, TOYTCP_FIN_WAIT1, "CLOSE" },
+	{ TOYTCP_ESTABLISHED, TOYTCP_EV_RCV_FIN, TOYTCP_CLOSE_WAIT, "rcv FIN" },
+	{ TOYTCP_FIN_WAIT1, TOYTCP_EV_RCV_ACK_OF_FIN, TOYTCP_FIN_WAIT2, "rcv ACK of FIN" },
+	{ TOYTCP_FIN_WAIT1, TOYTCP_EV_RCV_FIN, TOYTCP_CLOSING, "rcv FIN" },
+	{ TOYTCP_FIN_WAIT2, TOYTCP_EV_RCV_FIN, TOYTCP_TIME_WAIT, "rcv FIN" },
+	{ TOYTCP_CLOSING, TOYTCP_EV_RCV_ACK_OF_FIN, TOYTCP_TIME_WAIT, "rcv ACK of FIN" },
+	{ TOYTCP_CLOSE_WAIT, TOYTCP_EV_CLOSE, TOYTCP_LAST_ACK, "RFC 1122 4.2.2.20" },
+	{ TOYTCP_LAST_ACK, TOYTCP_EV_RCV_ACK_OF_FIN, TOYTCP_CLOSED, "rcv ACK of FIN" },
+	{ TOYTCP_TIME_WAIT, TOYTCP_EV_TIMEOUT_2MSL, TOYTCP_CLOSED, "Timeout=2MSL" },
+	{ TOYTCP_ESTABLISHED, TOYTCP_EV_RCV_RST, TOYTCP_CLOSED, "reset" },
+	{ TOYTCP_LAST_ACK, TOYTCP_EV_ABORT, TOYTCP_CLOSED, "ABORT" },
+	{ TOYTCP_SYN_SENT, TOYTCP_EV_GIVE_UP, TOYTCP_CLOSED, "R2 for a SYN" },
+	{ TOYTCP_TIME_WAIT, TOYTCP_EV_RCV_RST, TOYTCP_STATE_NONE, "RFC 1337" },
+	{ TOYTCP_TIME_WAIT, TOYTCP_EV_RCV_FIN, TOYTCP_STATE_NONE, "FIN again" },
+	{ TOYTCP_CLOSE_WAIT, TOYTCP_EV_RCV_FIN, TOYTCP_STATE_NONE, "FIN again" },
+	{ TOYTCP_FIN_WAIT1, TOYTCP_EV_CLOSE, TOYTCP_STATE_NONE, "connection closing" },
+	{ TOYTCP_TIME_WAIT, TOYTCP_EV_CLOSE, TOYTCP_STATE_NONE, "connection closing" },
+	{ TOYTCP_CLOSED, TOYTCP_EV_CLOSE, TOYTCP_STATE_NONE, "no connection" },
+	{ TOYTCP_CLOSED, TOYTCP_EV_ABORT, TOYTCP_STATE_NONE, "no connection" },
+	{ TOYTCP_ESTABLISHED, TOYTCP_EV_RCV_SYN, TOYTCP_STATE_NONE, "RFC 5961 4" },
+};
+
+static void arrow_desc(const struct arrow_case *c, char *desc)
+{
+	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "%s, %s", toytcp_state_name(c->from),
+		 c->why);
+}
+
+KUNIT_ARRAY_PARAM(arrow, arrows, arrow_desc);
+
+static void toytcp_fsm_diagram_test(struct kunit *test)
+{
+	const struct arrow_case *c = test->param_value;
+	struct toytcp_tcb tcb = { .state = c->from };
+
+	KUNIT_EXPECT_EQ(test, toytcp_fsm_next(c->from, c->event), c->to);
+	if (c->to == TOYTCP_STATE_NONE)
+		return;		/* toytcp_fsm_move() would warn: a bug */
+	KUNIT_EXPECT_TRUE(test, toytcp_fsm_move(&tcb, c->event));
+	KUNIT_EXPECT_EQ(test, tcb.state, c->to);
+}
+
+/*
+ * The diagram as a whole: every state can be reached from CLOSED and
+ * leads back to it, and nothing leaves CLOSED but an OPEN.
+ */
+static void toytcp_fsm_diagram_paths_test(struct kunit *test)
+{
+	bool from_closed[__TOYTCP_STATE_MAX] = { [TOYTCP_CLOSED] = true };
+	bool to_closed[__TOYTCP_STATE_MAX] = { [TOYTCP_CLOSED] = true };
+	enum toytcp_state s, next;
+	enum toytcp_event e;
+	bool grew = true;
+
+	while (grew) {
+		grew = false;
+		for (s = 0; s < __TOYTCP_STATE_MAX; s++)
+			for (e = 0; e < __TOYTCP_EV_MAX; e++) {
+				next = toytcp_fsm_next(s, e);
+				if (next == TOYTCP_STATE_NONE)
+					continue;
+				if (from_closed[s] && !from_closed[next])
+					grew = from_closed[next] = true;
+				if (to_closed[next] && !to_closed[s])
+					grew = to_closed[s] = true;
+			}
+	}
+	for (s = 0; s < __TOYTCP_STATE_MAX; s++) {
+		KUNIT_EXPECT_TRUE_MSG(test, from_closed[s], "%s unreachable",
+				      toytcp_state_name(s));
+		KUNIT_EXPECT_TRUE_MSG(test, to_closed[s], "%s never ends",
+				      toytcp_state_name(s));
+	}
+	for (e = 0; e < __TOYTCP_EV_MAX; e++)
+		if (e != TOYTCP_EV_PASSIVE_OPEN && e != TOYTCP_EV_ACTIVE_OPEN)
+			KUNIT_EXPECT_EQ(test, toytcp_fsm_next(TOYTCP_CLOSED, e),
+					TOYTCP_STATE_NONE);
+}
+
 static struct kunit_case toytcp_fsm_cases[] = {
 	KUNIT_CASE_PARAM(toytcp_fsm_grid_test, grid_gen_params),
 	KUNIT_CASE(toytcp_fsm_grid_complete_test),
@@ -1326,6 +1428,8 @@ static struct kunit_case toytcp_fsm_cases[] = {
 	KUNIT_CASE(toytcp_fsm_ack_below_iss_test),
 	KUNIT_CASE(toytcp_fsm_listen_syn_fin_test),
 	KUNIT_CASE_PARAM(toytcp_fsm_mss_test, mss_gen_params),
+	KUNIT_CASE_PARAM(toytcp_fsm_diagram_test, arrow_gen_params),
+	KUNIT_CASE(toytcp_fsm_diagram_paths_test),
 	{}
 };
 

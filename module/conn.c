@@ -388,10 +388,15 @@ void toytcp_conn_state_changed(struct toytcp_conn *conn, enum toytcp_state old)
 		toytcp_conn_done(conn);
 }
 
+#if IS_ENABLED(CONFIG_KUNIT)
 /**
- * toytcp_conn_set_state() - move a connection to @state
+ * toytcp_conn_set_state() - put a connection in @state by hand
  * @conn: the connection, locked
  * @state: the new state
+ *
+ * For KUnit's table tests, which need connections in given states without
+ * the segments that lead there; the module itself moves only along the
+ * state diagram (toytcp_conn_event(), toytcp_fsm_move()).
  */
 void toytcp_conn_set_state(struct toytcp_conn *conn, enum toytcp_state state)
 {
@@ -401,6 +406,21 @@ void toytcp_conn_set_state(struct toytcp_conn *conn, enum toytcp_state state)
 	toytcp_conn_state_changed(conn, old);
 }
 EXPORT_SYMBOL_IF_KUNIT(toytcp_conn_set_state);
+#endif
+
+/**
+ * toytcp_conn_event() - an event that is no segment moves the connection
+ * @conn: the connection, locked
+ * @event: a call, a timeout, an ICMP error: where it leads is the state
+ *         machine's to say (toytcp_fsm_move())
+ */
+void toytcp_conn_event(struct toytcp_conn *conn, enum toytcp_event event)
+{
+	enum toytcp_state old = conn->tcb.state;
+
+	if (toytcp_fsm_move(&conn->tcb, event))
+		toytcp_conn_state_changed(conn, old);
+}
 
 /**
  * toytcp_conn_done() - end a connection: out of the table, timer stopped
@@ -438,7 +458,8 @@ void toytcp_conn_done(struct toytcp_conn *conn)
 void toytcp_conn_destroy(struct toytcp_conn *conn)
 {
 	spin_lock_bh(&conn->lock);
-	toytcp_conn_set_state(conn, TOYTCP_CLOSED);
+	if (conn->tcb.state != TOYTCP_CLOSED)
+		toytcp_conn_event(conn, TOYTCP_EV_ABORT);	/* silently */
 	toytcp_conn_done(conn);	/* also if it never left CLOSED */
 	spin_unlock_bh(&conn->lock);
 	toytcp_timer_sync_stop(conn);

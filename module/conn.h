@@ -170,7 +170,7 @@ void toytcp_conn_put(struct toytcp_conn *conn);
 int toytcp_conn_charge(struct toytcp_conn *conn);
 void toytcp_conn_adopt(struct toytcp_conn *child, struct toytcp_conn *lst);
 void toytcp_conn_state_changed(struct toytcp_conn *conn, enum toytcp_state old);
-void toytcp_conn_set_state(struct toytcp_conn *conn, enum toytcp_state state);
+void toytcp_conn_event(struct toytcp_conn *conn, enum toytcp_event event);
 void toytcp_conn_done(struct toytcp_conn *conn);
 void toytcp_conn_destroy(struct toytcp_conn *conn);
 int toytcp_conn_reserve(struct toytcp_conn *conn, u32 len);
@@ -188,5 +188,9 @@ void toytcp_conn_cache_exit(void);
 
 /* Most bytes one connection queues for sending (send and echo). */
 #define TOYTCP_SNDBUF_MAX	(256 * 1024)
+
+#if IS_ENABLED(CONFIG_KUNIT)
+void toytcp_conn_set_state(struct toytcp_conn *conn, enum toytcp_state state);
+#endif
 
 #endif /* _TOYTCP_CONN_H */

@@ -2,7 +2,10 @@
 /*
  * The state machine: RFC 793 §3.9 "Event Processing", step by step, as pure
  * functions of (connection variables, event). Each step below carries the
- * RFC's own words; the tables carry the transitions a learner looks for:
+ * RFC's own words. Which event a segment or a call is gets decided here;
+ * where the event leads is one table, toytcp_transitions[], the state
+ * diagram itself (make demo S=NAME draws it from this file, lit where a
+ * scenario went):
  *
  *   segment to no connection   toytcp_fsm_no_conn()   answer with RST
  *   segment to a listener      toytcp_fsm_listen()    SYN -> SYN_RECV child
@@ -30,7 +33,9 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/bug.h>
 #include <linux/errno.h>
+#include <linux/kernel.h>
 #include <linux/minmax.h>
 #include <linux/string.h>
 #include "fsm.h"
@@ -61,79 +66,166 @@ const char *toytcp_state_name(enum toytcp_state state)
 }
 EXPORT_SYMBOL_IF_KUNIT(toytcp_state_name);
 
-/* "No transition": the event is an error in this state. */
-#define TOYTCP_NONE	__TOYTCP_STATE_MAX
-
-/*
- * Fifth step, the ACK field, once our FIN is acknowledged (RFC 793 p.73):
- *   FIN-WAIT-1 "if our FIN is now acknowledged then enter FIN-WAIT-2"
- *   CLOSING    "if the ACK acknowledges our FIN then enter the TIME-WAIT
- *              state, otherwise ignore the segment"
- *   LAST-ACK   "if our FIN is now acknowledged, delete the TCB, enter the
- *              CLOSED state, and return"
+/**
+ * struct toytcp_transition - one arrow of the state diagram
+ * @from: the state the connection is in
+ * @event: what happens (&enum toytcp_event)
+ * @to: the state it enters
  */
-static const u8 toytcp_fin_acked_next[__TOYTCP_STATE_MAX] = {
-	[TOYTCP_CLOSED]		= TOYTCP_NONE,
-	[TOYTCP_LISTEN]		= TOYTCP_NONE,
-	[TOYTCP_SYN_SENT]	= TOYTCP_NONE,
-	[TOYTCP_SYN_RECV]	= TOYTCP_NONE,
-	[TOYTCP_ESTABLISHED]	= TOYTCP_NONE,
-	[TOYTCP_FIN_WAIT1]	= TOYTCP_FIN_WAIT2,
-	[TOYTCP_FIN_WAIT2]	= TOYTCP_NONE,
-	[TOYTCP_CLOSE_WAIT]	= TOYTCP_NONE,
-	[TOYTCP_CLOSING]	= TOYTCP_TIME_WAIT,
-	[TOYTCP_LAST_ACK]	= TOYTCP_CLOSED,
-	[TOYTCP_TIME_WAIT]	= TOYTCP_NONE,
+struct toytcp_transition {
+	u8 from;
+	u8 event;
+	u8 to;
 };
 
 /*
- * Eighth step, the FIN bit, for a FIN that arrives in order (RFC 793 p.75):
- *   SYN-RECEIVED, ESTABLISHED  "Enter the CLOSE-WAIT state."
- *   FIN-WAIT-1  "If our FIN has been ACKed (perhaps in this segment), then
- *               enter TIME-WAIT ... otherwise enter the CLOSING state."
- *               (An ACK of our FIN already took us to FIN-WAIT-2 in step 5.)
- *   FIN-WAIT-2  "Enter the TIME-WAIT state."
- *   CLOSE-WAIT, CLOSING, LAST-ACK, TIME-WAIT: the peer's FIN is in already
- *               and was the last sequence number it will ever send; a FIN
- *               at RCV.NXT now is no FIN of this connection, and RCV.NXT
- *               must not move over it (toytcp_fsm_after_fin()).
+ * Every state change toytcp makes, and no other: each one goes through
+ * toytcp_fsm_next(). The code below decides which event a segment or a
+ * call is; this table says where that event leads. It is RFC 793's Figure
+ * 6 with the text's rules that the figure leaves out, and
+ * scripts/tools/statediagram.py draws the diagram from it.
  */
-static const u8 toytcp_fin_rcvd_next[__TOYTCP_STATE_MAX] = {
-	[TOYTCP_CLOSED]		= TOYTCP_NONE,
-	[TOYTCP_LISTEN]		= TOYTCP_NONE,
-	[TOYTCP_SYN_SENT]	= TOYTCP_NONE,
-	[TOYTCP_SYN_RECV]	= TOYTCP_CLOSE_WAIT,
-	[TOYTCP_ESTABLISHED]	= TOYTCP_CLOSE_WAIT,
-	[TOYTCP_FIN_WAIT1]	= TOYTCP_CLOSING,
-	[TOYTCP_FIN_WAIT2]	= TOYTCP_TIME_WAIT,
-	[TOYTCP_CLOSE_WAIT]	= TOYTCP_NONE,
-	[TOYTCP_CLOSING]	= TOYTCP_NONE,
-	[TOYTCP_LAST_ACK]	= TOYTCP_NONE,
-	[TOYTCP_TIME_WAIT]	= TOYTCP_NONE,
+static const struct toytcp_transition toytcp_transitions[] = {
+	/* OPEN (p.54): "passive ... enter LISTEN"; active: "enter SYN-SENT" */
+	{ TOYTCP_CLOSED,	TOYTCP_EV_PASSIVE_OPEN,	TOYTCP_LISTEN },
+	{ TOYTCP_CLOSED,	TOYTCP_EV_ACTIVE_OPEN,	TOYTCP_SYN_SENT },
+	/* LISTEN (p.66): "The connection state should be changed to SYN-RECEIVED" */
+	{ TOYTCP_LISTEN,	TOYTCP_EV_RCV_SYN,	TOYTCP_SYN_RECV },
+	/* SYN-SENT (p.68): "If SND.UNA > ISS (our SYN has been ACKed), change
+	 * the connection state to ESTABLISHED ... Otherwise enter SYN-RECEIVED":
+	 * both SYNs crossed, a simultaneous open.
+	 */
+	{ TOYTCP_SYN_SENT,	TOYTCP_EV_RCV_SYN_ACK,	TOYTCP_ESTABLISHED },
+	{ TOYTCP_SYN_SENT,	TOYTCP_EV_RCV_SYN,	TOYTCP_SYN_RECV },
+	/* SYN-RECEIVED (p.72): "If SND.UNA < SEG.ACK =< SND.NXT then enter
+	 * ESTABLISHED state"; after a simultaneous open, the peer's SYN,ACK does
+	 * it (Figure 8, toytcp_fsm_unacceptable()).
+	 */
+	{ TOYTCP_SYN_RECV,	TOYTCP_EV_RCV_ACK_OF_SYN, TOYTCP_ESTABLISHED },
+	{ TOYTCP_SYN_RECV,	TOYTCP_EV_RCV_SYN_ACK,	TOYTCP_ESTABLISHED },
+	/* CLOSE (p.60): LISTEN, SYN-SENT "Delete the TCB and enter CLOSED
+	 * state"; SYN-RECEIVED, ESTABLISHED queue a FIN "and enter FIN-WAIT-1
+	 * state"; CLOSE-WAIT: "send a FIN segment, enter CLOSING state" --
+	 * LAST-ACK, as RFC 1122 §4.2.2.20 corrects it. Later: "error:
+	 * connection closing".
+	 */
+	{ TOYTCP_LISTEN,	TOYTCP_EV_CLOSE,	TOYTCP_CLOSED },
+	{ TOYTCP_SYN_SENT,	TOYTCP_EV_CLOSE,	TOYTCP_CLOSED },
+	{ TOYTCP_SYN_RECV,	TOYTCP_EV_CLOSE,	TOYTCP_FIN_WAIT1 },
+	{ TOYTCP_ESTABLISHED,	TOYTCP_EV_CLOSE,	TOYTCP_FIN_WAIT1 },
+	{ TOYTCP_CLOSE_WAIT,	TOYTCP_EV_CLOSE,	TOYTCP_LAST_ACK },
+	/* Eighth, the FIN bit (p.75), for a FIN in order: SYN-RECEIVED,
+	 * ESTABLISHED "Enter the CLOSE-WAIT state"; FIN-WAIT-1 "If our FIN has
+	 * been ACKed (perhaps in this segment), then enter TIME-WAIT ...
+	 * otherwise enter the CLOSING state" (an ACK of our FIN took us to
+	 * FIN-WAIT-2 in step 5 already); FIN-WAIT-2 "Enter the TIME-WAIT state".
+	 */
+	{ TOYTCP_SYN_RECV,	TOYTCP_EV_RCV_FIN,	TOYTCP_CLOSE_WAIT },
+	{ TOYTCP_ESTABLISHED,	TOYTCP_EV_RCV_FIN,	TOYTCP_CLOSE_WAIT },
+	{ TOYTCP_FIN_WAIT1,	TOYTCP_EV_RCV_FIN,	TOYTCP_CLOSING },
+	{ TOYTCP_FIN_WAIT2,	TOYTCP_EV_RCV_FIN,	TOYTCP_TIME_WAIT },
+	/* Fifth, the ACK field (p.73): FIN-WAIT-1 "if our FIN is now
+	 * acknowledged then enter FIN-WAIT-2"; CLOSING "if the ACK acknowledges
+	 * our FIN then enter the TIME-WAIT state"; LAST-ACK "if our FIN is now
+	 * acknowledged, delete the TCB, enter the CLOSED state".
+	 */
+	{ TOYTCP_FIN_WAIT1,	TOYTCP_EV_RCV_ACK_OF_FIN, TOYTCP_FIN_WAIT2 },
+	{ TOYTCP_CLOSING,	TOYTCP_EV_RCV_ACK_OF_FIN, TOYTCP_TIME_WAIT },
+	{ TOYTCP_LAST_ACK,	TOYTCP_EV_RCV_ACK_OF_FIN, TOYTCP_CLOSED },
+	/* "When a connection is closed actively, it MUST linger in the
+	 * TIME-WAIT state for a time 2xMSL" (RFC 9293 §3.6.1), then goes.
+	 */
+	{ TOYTCP_TIME_WAIT,	TOYTCP_EV_TIMEOUT_2MSL,	TOYTCP_CLOSED },
+	/* Second, the RST bit (p.70, RFC 5961 §3.2: at RCV.NXT exactly); in
+	 * SYN-SENT (p.67) with an acceptable ACK. TIME-WAIT ignores it (RFC
+	 * 1337). A listener's child ends alone: the listener stays in LISTEN.
+	 */
+	{ TOYTCP_SYN_SENT,	TOYTCP_EV_RCV_RST,	TOYTCP_CLOSED },
+	{ TOYTCP_SYN_RECV,	TOYTCP_EV_RCV_RST,	TOYTCP_CLOSED },
+	{ TOYTCP_ESTABLISHED,	TOYTCP_EV_RCV_RST,	TOYTCP_CLOSED },
+	{ TOYTCP_FIN_WAIT1,	TOYTCP_EV_RCV_RST,	TOYTCP_CLOSED },
+	{ TOYTCP_FIN_WAIT2,	TOYTCP_EV_RCV_RST,	TOYTCP_CLOSED },
+	{ TOYTCP_CLOSE_WAIT,	TOYTCP_EV_RCV_RST,	TOYTCP_CLOSED },
+	{ TOYTCP_CLOSING,	TOYTCP_EV_RCV_RST,	TOYTCP_CLOSED },
+	{ TOYTCP_LAST_ACK,	TOYTCP_EV_RCV_RST,	TOYTCP_CLOSED },
+	/* Fourth, the SYN bit, at a listener's child: "If the SYN is in the
+	 * window it is an error, send a reset" (toytcp_fsm_segment()).
+	 */
+	{ TOYTCP_SYN_RECV,	TOYTCP_EV_RCV_SYN_IN_WINDOW, TOYTCP_CLOSED },
+	/* A new SYN ends TIME-WAIT when a listener takes it (RFC 9293 §3.6.1,
+	 * toytcp_fsm_time_wait_syn()).
+	 */
+	{ TOYTCP_TIME_WAIT,	TOYTCP_EV_RCV_NEW_SYN,	TOYTCP_CLOSED },
+	/* A hard ICMP error while the connection opens (icmp.c). */
+	{ TOYTCP_SYN_SENT,	TOYTCP_EV_RCV_ICMP,	TOYTCP_CLOSED },
+	{ TOYTCP_SYN_RECV,	TOYTCP_EV_RCV_ICMP,	TOYTCP_CLOSED },
+	/* ABORT (p.62): in every state, "delete the TCB". */
+	{ TOYTCP_LISTEN,	TOYTCP_EV_ABORT,	TOYTCP_CLOSED },
+	{ TOYTCP_SYN_SENT,	TOYTCP_EV_ABORT,	TOYTCP_CLOSED },
+	{ TOYTCP_SYN_RECV,	TOYTCP_EV_ABORT,	TOYTCP_CLOSED },
+	{ TOYTCP_ESTABLISHED,	TOYTCP_EV_ABORT,	TOYTCP_CLOSED },
+	{ TOYTCP_FIN_WAIT1,	TOYTCP_EV_ABORT,	TOYTCP_CLOSED },
+	{ TOYTCP_FIN_WAIT2,	TOYTCP_EV_ABORT,	TOYTCP_CLOSED },
+	{ TOYTCP_CLOSE_WAIT,	TOYTCP_EV_ABORT,	TOYTCP_CLOSED },
+	{ TOYTCP_CLOSING,	TOYTCP_EV_ABORT,	TOYTCP_CLOSED },
+	{ TOYTCP_LAST_ACK,	TOYTCP_EV_ABORT,	TOYTCP_CLOSED },
+	{ TOYTCP_TIME_WAIT,	TOYTCP_EV_ABORT,	TOYTCP_CLOSED },
+	/* Giving up (timers.c, keepalive.c): the retransmissions (RFC 9293
+	 * §3.8.3's R2) or keepalive probes went unanswered, or FIN-WAIT-2 idled
+	 * past its timeout (Linux's tcp_fin_timeout).
+	 */
+	{ TOYTCP_SYN_SENT,	TOYTCP_EV_GIVE_UP,	TOYTCP_CLOSED },
+	{ TOYTCP_SYN_RECV,	TOYTCP_EV_GIVE_UP,	TOYTCP_CLOSED },
+	{ TOYTCP_ESTABLISHED,	TOYTCP_EV_GIVE_UP,	TOYTCP_CLOSED },
+	{ TOYTCP_FIN_WAIT1,	TOYTCP_EV_GIVE_UP,	TOYTCP_CLOSED },
+	{ TOYTCP_FIN_WAIT2,	TOYTCP_EV_GIVE_UP,	TOYTCP_CLOSED },
+	{ TOYTCP_CLOSE_WAIT,	TOYTCP_EV_GIVE_UP,	TOYTCP_CLOSED },
+	{ TOYTCP_CLOSING,	TOYTCP_EV_GIVE_UP,	TOYTCP_CLOSED },
+	{ TOYTCP_LAST_ACK,	TOYTCP_EV_GIVE_UP,	TOYTCP_CLOSED },
 };
 
-/*
- * The CLOSE call (RFC 793 p.60):
- *   LISTEN, SYN-SENT  "Delete the TCB and enter CLOSED state"
- *   SYN-RECEIVED, ESTABLISHED  queue a FIN "and enter FIN-WAIT-1 state"
- *   CLOSE-WAIT  "Queue this request until all preceding SENDs have been
- *               segmentized; then send a FIN segment, enter CLOSING state"
- *               -- LAST-ACK, as RFC 1122 §4.2.2.20 corrects it
- *   anything later  "error: connection closing"
+/**
+ * toytcp_fsm_next() - where an event takes a connection
+ * @state: the state it is in
+ * @event: what happened
+ *
+ * Return: the next state (&toytcp_transitions); TOYTCP_STATE_NONE when
+ * @event moves nothing in @state.
  */
-static const u8 toytcp_close_next[__TOYTCP_STATE_MAX] = {
-	[TOYTCP_CLOSED]		= TOYTCP_NONE,
-	[TOYTCP_LISTEN]		= TOYTCP_CLOSED,
-	[TOYTCP_SYN_SENT]	= TOYTCP_CLOSED,
-	[TOYTCP_SYN_RECV]	= TOYTCP_FIN_WAIT1,
-	[TOYTCP_ESTABLISHED]	= TOYTCP_FIN_WAIT1,
-	[TOYTCP_FIN_WAIT1]	= TOYTCP_NONE,
-	[TOYTCP_FIN_WAIT2]	= TOYTCP_NONE,
-	[TOYTCP_CLOSE_WAIT]	= TOYTCP_LAST_ACK,
-	[TOYTCP_CLOSING]	= TOYTCP_NONE,
-	[TOYTCP_LAST_ACK]	= TOYTCP_NONE,
-	[TOYTCP_TIME_WAIT]	= TOYTCP_NONE,
-};
+enum toytcp_state toytcp_fsm_next(enum toytcp_state state,
+				  enum toytcp_event event)
+{
+	const struct toytcp_transition *t;
+
+	for (t = toytcp_transitions; t < toytcp_transitions +
+	     ARRAY_SIZE(toytcp_transitions); t++)
+		if (t->from == state && t->event == event)
+			return t->to;
+	return TOYTCP_STATE_NONE;
+}
+EXPORT_SYMBOL_IF_KUNIT(toytcp_fsm_next);
+
+/**
+ * toytcp_fsm_move() - take a transition of the state diagram
+ * @tcb: the connection's variables; @tcb->state moves on
+ * @event: what happened
+ *
+ * The one way the state changes. An event the diagram has no arrow for
+ * in this state is a bug in the caller: the state stays.
+ *
+ * Return: true when the state moved.
+ */
+bool toytcp_fsm_move(struct toytcp_tcb *tcb, enum toytcp_event event)
+{
+	enum toytcp_state next = toytcp_fsm_next(tcb->state, event);
+
+	if (WARN_ONCE(next == TOYTCP_STATE_NONE, "no transition from %s on event %d\n",
+		      toytcp_state_name(tcb->state), event))
+		return false;
+	tcb->state = next;
+	return true;
+}
+EXPORT_SYMBOL_IF_KUNIT(toytcp_fsm_move);
 
 static void toytcp_reply(struct toytcp_verdict *v, u8 flags, u32 seq, u32 ack)
 {
@@ -238,7 +330,8 @@ bool toytcp_fsm_listen(const struct toytcp_seg *seg, u32 iss, u16 adv_mss,
 		return false;
 
 	memset(child, 0, sizeof(*child));
-	child->state = TOYTCP_SYN_RECV;
+	child->state = TOYTCP_LISTEN;
+	toytcp_fsm_move(child, TOYTCP_EV_RCV_SYN);
 	child->passive = true;
 	child->irs = seg->seq;
 	child->rcv_nxt = seg->seq + 1;
@@ -321,7 +414,7 @@ static void toytcp_fsm_syn_sent(struct toytcp_tcb *tcb,
 	}
 	if (seg->flags & TOYTCP_RST) {
 		if (ack) {
-			tcb->state = TOYTCP_CLOSED;
+			toytcp_fsm_move(tcb, TOYTCP_EV_RCV_RST);
 			v->reset = true;
 		}
 		return;
@@ -340,11 +433,11 @@ static void toytcp_fsm_syn_sent(struct toytcp_tcb *tcb,
 		tcb->snd_wl2 = seg->ack;
 	}
 	if (toytcp_seq_lt(tcb->iss, tcb->snd_una)) {
-		tcb->state = TOYTCP_ESTABLISHED;
+		toytcp_fsm_move(tcb, TOYTCP_EV_RCV_SYN_ACK);
 		toytcp_reply(v, TOYTCP_ACK, tcb->snd_nxt, tcb->rcv_nxt);
 	} else {
 		/* Simultaneous open: both SYNs crossed. */
-		tcb->state = TOYTCP_SYN_RECV;
+		toytcp_fsm_move(tcb, TOYTCP_EV_RCV_SYN);
 		toytcp_reply(v, TOYTCP_SYN | TOYTCP_ACK, tcb->iss, tcb->rcv_nxt);
 	}
 }
@@ -467,7 +560,7 @@ static void toytcp_fsm_unacceptable(struct toytcp_tcb *tcb,
 	    (TOYTCP_SYN | TOYTCP_ACK) && toytcp_seq_lt(tcb->snd_una, seg->ack) &&
 	    toytcp_seq_le(seg->ack, tcb->snd_nxt)) {
 		toytcp_fsm_advance_una(tcb, seg->ack, v);
-		tcb->state = TOYTCP_ESTABLISHED;
+		toytcp_fsm_move(tcb, TOYTCP_EV_RCV_SYN_ACK);
 	}
 	if (tcb->state == TOYTCP_TIME_WAIT && (seg->flags & TOYTCP_FIN) &&
 	    seg->seq + toytcp_seg_seqlen(seg) == tcb->rcv_nxt)
@@ -535,7 +628,6 @@ static bool toytcp_fsm_ack(struct toytcp_tcb *tcb, const struct toytcp_seg *seg,
 {
 	bool advanced, dup;
 	u32 acked = 0;
-	u8 next;
 
 	if (tcb->state == TOYTCP_SYN_RECV) {
 		if (!toytcp_seq_lt(tcb->snd_una, seg->ack) ||
@@ -543,7 +635,7 @@ static bool toytcp_fsm_ack(struct toytcp_tcb *tcb, const struct toytcp_seg *seg,
 			toytcp_reply(v, TOYTCP_RST, seg->ack, 0);
 			return false;
 		}
-		tcb->state = TOYTCP_ESTABLISHED;
+		toytcp_fsm_move(tcb, TOYTCP_EV_RCV_ACK_OF_SYN);
 	}
 	if (toytcp_seq_lt(tcb->snd_nxt, seg->ack) ||
 	    toytcp_seq_lt(seg->ack, tcb->snd_una - toytcp_fsm_ack_span(tcb))) {
@@ -571,12 +663,12 @@ static bool toytcp_fsm_ack(struct toytcp_tcb *tcb, const struct toytcp_seg *seg,
 	if (!advanced && !tcb->snd_wnd && toytcp_fsm_has_unsent(tcb))
 		v->timer = TOYTCP_TIMER_ALIVE;
 
-	next = toytcp_fin_acked_next[tcb->state];
-	if (next != TOYTCP_NONE && tcb->fin_sent && tcb->snd_una == tcb->snd_nxt) {
-		tcb->state = next;
-		if (next == TOYTCP_FIN_WAIT2)
+	if (tcb->fin_sent && tcb->snd_una == tcb->snd_nxt &&
+	    toytcp_fsm_next(tcb->state, TOYTCP_EV_RCV_ACK_OF_FIN) != TOYTCP_STATE_NONE) {
+		toytcp_fsm_move(tcb, TOYTCP_EV_RCV_ACK_OF_FIN);
+		if (tcb->state == TOYTCP_FIN_WAIT2)
 			v->timer = TOYTCP_TIMER_FIN_WAIT2;
-		else if (next == TOYTCP_TIME_WAIT)
+		else if (tcb->state == TOYTCP_TIME_WAIT)
 			v->timer = TOYTCP_TIMER_TIME_WAIT;
 	}
 	return tcb->state != TOYTCP_CLOSED;
@@ -642,22 +734,20 @@ static bool toytcp_fsm_text(struct toytcp_tcb *tcb, const struct toytcp_seg *seg
 /*
  * Eighth step, the FIN bit (RFC 793 p.75), for a FIN right after the text
  * taken: "advance RCV.NXT over the FIN, and send an acknowledgment for the
- * FIN", and the state moves on (toytcp_fin_rcvd_next[]).
+ * FIN", and the state moves on (TOYTCP_EV_RCV_FIN in toytcp_transitions[]).
  */
 static void toytcp_fsm_fin(struct toytcp_tcb *tcb, const struct toytcp_seg *seg,
 			   struct toytcp_verdict *v)
 {
-	u8 next = toytcp_fin_rcvd_next[tcb->state];
-
-	if (!(seg->flags & TOYTCP_FIN) || next == TOYTCP_NONE ||
-	    seg->seq + seg->len != tcb->rcv_nxt)
+	if (!(seg->flags & TOYTCP_FIN) || seg->seq + seg->len != tcb->rcv_nxt ||
+	    toytcp_fsm_next(tcb->state, TOYTCP_EV_RCV_FIN) == TOYTCP_STATE_NONE)
 		return;
 	tcb->rcv_nxt++;
 	toytcp_reply(v, TOYTCP_ACK, 0, 0);
 	v->delay_ack = false;	/* the peer waits for it to go on */
-	if (next == TOYTCP_TIME_WAIT)
+	toytcp_fsm_move(tcb, TOYTCP_EV_RCV_FIN);
+	if (tcb->state == TOYTCP_TIME_WAIT)
 		v->timer = TOYTCP_TIMER_TIME_WAIT;
-	tcb->state = next;
 }
 
 /* The states in which the peer's FIN is in. */
@@ -742,7 +832,7 @@ void toytcp_fsm_segment(struct toytcp_tcb *tcb, const struct toytcp_seg *seg,
 			toytcp_reply_challenge(tcb, v);
 			return;
 		}
-		tcb->state = TOYTCP_CLOSED;
+		toytcp_fsm_move(tcb, TOYTCP_EV_RCV_RST);
 		v->reset = true;
 		return;
 	}
@@ -761,7 +851,7 @@ void toytcp_fsm_segment(struct toytcp_tcb *tcb, const struct toytcp_seg *seg,
 			return;
 		}
 		toytcp_reply_reset(seg, v);
-		tcb->state = TOYTCP_CLOSED;
+		toytcp_fsm_move(tcb, TOYTCP_EV_RCV_SYN_IN_WINDOW);
 		v->reset = true;
 		return;
 	}
@@ -833,8 +923,8 @@ void toytcp_fsm_open(struct toytcp_tcb *tcb, u32 iss, u16 adv_mss,
 		     struct toytcp_verdict *v)
 {
 	memset(v, 0, sizeof(*v));
-	memset(tcb, 0, sizeof(*tcb));
-	tcb->state = TOYTCP_SYN_SENT;
+	memset(tcb, 0, sizeof(*tcb));		/* CLOSED */
+	toytcp_fsm_move(tcb, TOYTCP_EV_ACTIVE_OPEN);
 	tcb->iss = iss;
 	tcb->snd_sml = iss;
 	tcb->snd_una = iss;
@@ -884,16 +974,14 @@ EXPORT_SYMBOL_IF_KUNIT(toytcp_fsm_send);
  */
 void toytcp_fsm_close(struct toytcp_tcb *tcb, struct toytcp_verdict *v)
 {
-	u8 next = toytcp_close_next[tcb->state];
-
 	memset(v, 0, sizeof(*v));
-	if (next == TOYTCP_NONE) {
+	if (toytcp_fsm_next(tcb->state, TOYTCP_EV_CLOSE) == TOYTCP_STATE_NONE) {
 		v->err = -ENOTCONN;
 		return;
 	}
-	if (next != TOYTCP_CLOSED)
+	toytcp_fsm_move(tcb, TOYTCP_EV_CLOSE);
+	if (tcb->state != TOYTCP_CLOSED)
 		tcb->fin_queued = true;
-	tcb->state = next;
 }
 EXPORT_SYMBOL_IF_KUNIT(toytcp_fsm_close);
 
@@ -923,7 +1011,8 @@ void toytcp_fsm_abort(struct toytcp_tcb *tcb, struct toytcp_verdict *v)
 	default:
 		break;
 	}
-	tcb->state = TOYTCP_CLOSED;
+	if (tcb->state != TOYTCP_CLOSED)
+		toytcp_fsm_move(tcb, TOYTCP_EV_ABORT);
 }
 EXPORT_SYMBOL_IF_KUNIT(toytcp_fsm_abort);
 

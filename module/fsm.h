@@ -26,6 +26,35 @@
 #define TOYTCP_MSS_DEFAULT	536
 #define TOYTCP_MSS_MIN		48
 
+/*
+ * What moves a connection from one state to another: the labels of the
+ * arrows of RFC 793's Figure 6, and the few that Figure 6 leaves out (a
+ * reset, an abort, a timeout, an ICMP error). The comment after each is
+ * the arrow's label in the state diagram scripts/tools/statediagram.py
+ * draws from toytcp_transitions[] (fsm.c): keep it "event / what is sent".
+ */
+enum toytcp_event {
+	TOYTCP_EV_PASSIVE_OPEN,		/* passive OPEN */
+	TOYTCP_EV_ACTIVE_OPEN,		/* active OPEN / snd SYN */
+	TOYTCP_EV_RCV_SYN,		/* rcv SYN / snd SYN,ACK */
+	TOYTCP_EV_RCV_SYN_ACK,		/* rcv SYN,ACK / snd ACK */
+	TOYTCP_EV_RCV_ACK_OF_SYN,	/* rcv ACK of SYN */
+	TOYTCP_EV_CLOSE,		/* CLOSE */
+	TOYTCP_EV_RCV_FIN,		/* rcv FIN / snd ACK */
+	TOYTCP_EV_RCV_ACK_OF_FIN,	/* rcv ACK of FIN */
+	TOYTCP_EV_TIMEOUT_2MSL,		/* timeout = 2MSL */
+	TOYTCP_EV_RCV_RST,		/* rcv RST */
+	TOYTCP_EV_RCV_SYN_IN_WINDOW,	/* rcv SYN in window / snd RST */
+	TOYTCP_EV_RCV_NEW_SYN,		/* rcv new SYN (a listener takes it) */
+	TOYTCP_EV_RCV_ICMP,		/* rcv ICMP error */
+	TOYTCP_EV_ABORT,		/* ABORT */
+	TOYTCP_EV_GIVE_UP,		/* timeout: no answer */
+	__TOYTCP_EV_MAX
+};
+
+/* No transition: the event is an error in this state. */
+#define TOYTCP_STATE_NONE	__TOYTCP_STATE_MAX
+
 /**
  * struct toytcp_tcb - the variables of RFC 793 §3.2 for one connection
  * @state: where the connection is
@@ -185,6 +214,11 @@ struct toytcp_out {
 	u8 flags;
 	bool rtx;
 };
+
+/* The state diagram: where @event takes a connection in @state. */
+enum toytcp_state toytcp_fsm_next(enum toytcp_state state,
+				  enum toytcp_event event);
+bool toytcp_fsm_move(struct toytcp_tcb *tcb, enum toytcp_event event);
 
 /* Segment arrives (RFC 793 p.65-76). */
 void toytcp_fsm_no_conn(const struct toytcp_seg *seg, struct toytcp_verdict *v);

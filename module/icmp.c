@@ -139,11 +139,11 @@ static void toytcp_icmp_conn(struct toytcp_conn *conn,
 	switch (v.action) {
 	case TOYTCP_ICMP_ABORT:
 		conn->err = v.err;
-		toytcp_conn_set_state(conn, TOYTCP_CLOSED);
+		toytcp_conn_event(conn, TOYTCP_EV_RCV_ICMP);
 		break;
 	case TOYTCP_ICMP_DROP:
 		TOYTCP_INC_STATS(conn->tn, TOYTCP_MIB_LISTENDROPS);
-		toytcp_conn_set_state(conn, TOYTCP_CLOSED);
+		toytcp_conn_event(conn, TOYTCP_EV_RCV_ICMP);
 		break;
 	case TOYTCP_ICMP_SOFT:
 		toytcp_sock_soft_error(conn, v.err);

@@ -281,7 +281,7 @@ static struct toytcp_conn *toytcp_input_reopen(struct toytcp_conn *conn)
 	if (!lst || READ_ONCE(lst->dead))
 		return NULL;
 	TOYTCP_INC_STATS(conn->tn, TOYTCP_MIB_TWREOPENED);
-	toytcp_conn_set_state(conn, TOYTCP_CLOSED);
+	toytcp_conn_event(conn, TOYTCP_EV_RCV_NEW_SYN);
 	return lst;
 }
 

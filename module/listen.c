@@ -120,7 +120,7 @@ static void toytcp_listen_syn_child(struct toytcp_net *tn, struct toytcp_conn *l
 	}
 	__skb_queue_head_init(&q);
 	toytcp_conn_adopt(child, lst);
-	toytcp_conn_set_state(child, TOYTCP_SYN_RECV);
+	toytcp_conn_event(child, TOYTCP_EV_RCV_SYN);
 	toytcp_output_queue_reply(child, &v.reply, &q);
 	toytcp_rtt_sent(&child->rtt, child->tcb.snd_nxt, toytcp_clock_us());
 	toytcp_timers_after_event(child, TOYTCP_TIMER_KEEP);
@@ -213,10 +213,19 @@ static bool toytcp_listen_cookie_ack(struct toytcp_net *tn, struct toytcp_conn *
 	TOYTCP_INC_STATS(tn, TOYTCP_MIB_SYNCOOKIESRECV);
 	toytcp_fsm_listen(&syn, seg->ack - 1, toytcp_listen_adv_mss(tn, key),
 			  &tcb, &v);
+	/*
+	 * The child is its listener's, as one made by a SYN is, for the
+	 * moment it spends in SYN_RECV: a listening socket's accept queue
+	 * takes it from there (sock.c).
+	 */
+	atomic_inc(&lst->qlen);
 	child = toytcp_listen_child(tn, lst, key, &tcb);
-	if (!child)
+	if (!child) {
+		atomic_dec(&lst->qlen);
 		return true;
-	toytcp_conn_set_state(child, TOYTCP_SYN_RECV);
+	}
+	toytcp_conn_adopt(child, lst);
+	toytcp_conn_event(child, TOYTCP_EV_RCV_SYN);
 	spin_unlock_bh(&child->lock);
 	toytcp_input_conn(child, skb, seg);
 	return true;

@@ -244,7 +244,7 @@ static void toytcp_timer_rtx_expired(struct toytcp_conn *conn,
 	if (conn->retries >= toytcp_timer_max_retries(&conn->tcb)) {
 		TOYTCP_INC_STATS(conn->tn, TOYTCP_MIB_ABORTONTIMEOUT);
 		conn->err = -ETIMEDOUT;
-		toytcp_conn_set_state(conn, TOYTCP_CLOSED);
+		toytcp_conn_event(conn, TOYTCP_EV_GIVE_UP);
 		return;
 	}
 	if (!toytcp_fsm_retransmit(&conn->tcb, conn->tcb.mss, &out))
@@ -287,10 +287,10 @@ static enum hrtimer_restart toytcp_timer_fired(struct hrtimer *timer)
 		break;
 	case TOYTCP_TIMER_KIND_TIME_WAIT:
 		TOYTCP_INC_STATS(conn->tn, TOYTCP_MIB_TIMEWAITED);
-		toytcp_conn_set_state(conn, TOYTCP_CLOSED);
+		toytcp_conn_event(conn, TOYTCP_EV_TIMEOUT_2MSL);
 		break;
 	case TOYTCP_TIMER_KIND_FIN_WAIT2:
-		toytcp_conn_set_state(conn, TOYTCP_CLOSED);
+		toytcp_conn_event(conn, TOYTCP_EV_GIVE_UP);
 		break;
 	case TOYTCP_TIMER_NONE:
 		break;	/* stopped while we waited for the lock */
@@ -363,7 +363,7 @@ static void toytcp_timer_keepalive(struct toytcp_conn *conn,
 		toytcp_output_queue_reply(conn, &r, q);
 		TOYTCP_INC_STATS(conn->tn, TOYTCP_MIB_ABORTONTIMEOUT);
 		conn->err = -ETIMEDOUT;
-		toytcp_conn_set_state(conn, TOYTCP_CLOSED);
+		toytcp_conn_event(conn, TOYTCP_EV_GIVE_UP);
 		return;
 	}
 	__toytcp_timer_arm(conn, &conn->ka_timer, &conn->ka_ref, next);

@@ -52,7 +52,7 @@ int toytcp_user_listen_on(struct toytcp_net *tn, __be32 addr, __be16 port,
 	spin_lock_bh(&lst->lock);
 	ret = toytcp_table_insert(&tn->table, lst);
 	if (!ret)
-		toytcp_conn_set_state(lst, TOYTCP_LISTEN);
+		toytcp_conn_event(lst, TOYTCP_EV_PASSIVE_OPEN);
 	spin_unlock_bh(&lst->lock);
 	if (ret) {
 		lst->sk = NULL;
@@ -146,9 +146,8 @@ int toytcp_user_open(struct toytcp_net *tn, struct toytcp_key *key,
 		*connp = conn;
 	}
 	toytcp_fsm_open(&conn->tcb, toytcp_conn_isn(&conn->key), mss, &v);
-	conn->tcb.state = TOYTCP_CLOSED;
 	TOYTCP_INC_STATS(tn, TOYTCP_MIB_ACTIVEOPENS);
-	toytcp_conn_set_state(conn, TOYTCP_SYN_SENT);
+	toytcp_conn_state_changed(conn, TOYTCP_CLOSED);	/* to SYN_SENT */
 	toytcp_output_queue_reply(conn, &v.reply, &q);
 	toytcp_rtt_sent(&conn->rtt, conn->tcb.snd_nxt, toytcp_clock_us());
 	toytcp_timers_after_event(conn, TOYTCP_TIMER_KEEP);

@@ -59,7 +59,7 @@ need_pkgs() {
 BUILD_PKGS=(make gcc libc6-dev bc flex bison libelf-dev libssl-dev kmod xz-utils rsync)
 # Packages the VM runner needs on the host (whose root the guest mounts).
 # shellcheck disable=SC2034 # used by the scripts that source this file
-VM_PKGS=(qemu-system-x86 busybox-static iproute2 iputils-ping python3 tcpdump kmod util-linux socat gcc libc6-dev tshark librsvg2-bin)
+VM_PKGS=(qemu-system-x86 busybox-static iproute2 iputils-ping python3 tcpdump kmod util-linux socat gcc libc6-dev tshark librsvg2-bin graphviz)
 
 if ! mkdir -p "$TOYTCP_CACHE" 2>/dev/null || [ ! -w "$TOYTCP_CACHE" ]; then
 	die "cannot write to the cache $TOYTCP_CACHE: point TOYTCP_CACHE at a directory you can write"

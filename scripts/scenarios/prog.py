@@ -10,7 +10,7 @@ TEXT" appended to $TOYTCP_EVENTS, so that the transcript shows the
 program's call beside the segments it caused:
 
     bind:PORT        bind the next socket to PORT (the client's own port)
-    listen:PORT      a listening socket on PORT
+    listen:PORT[:N]  a listening socket on PORT, listen(N) (default 8)
     accept           accept() a connection (the listening socket stays)
     connect:ADDR:PORT
     send:N[:TEXT]    send N bytes (TEXT repeated), one send() call
@@ -19,6 +19,9 @@ program's call beside the segments it caused:
     shutdown         shutdown(SHUT_WR): our FIN, reading goes on
     close            close() the connection
     linger0          SO_LINGER 0: close() will send a reset
+    keepalive:IDLE:INTVL:CNT
+                     SO_KEEPALIVE on, and at SOL_TOYTCP TCP_KEEPIDLE,
+                     TCP_KEEPINTVL, TCP_KEEPCNT
     sleep:S          wait S seconds (so that segments do not cross)
     wait:FILE        wait until FILE exists (a step of the other program)
     mark:FILE        create FILE
@@ -31,6 +34,8 @@ import sys
 import time
 
 HOST = sys.argv[1]
+# toytcp's socket options live at level 253, with TCP's numbers (sock.h).
+SOL_TOYTCP = 253
 EVENTS = os.environ.get("TOYTCP_EVENTS", "/dev/null")
 
 
@@ -56,9 +61,10 @@ def main():
             if op == "bind":
                 port = int(arg)
             elif op == "listen":
-                lst = new_sock(int(arg))
-                log("listen(port %s)" % arg)
-                lst.listen(8)
+                p, _, n = arg.partition(":")
+                lst = new_sock(int(p))
+                log("listen(port %s%s)" % (p, ", backlog %s" % n if n else ""))
+                lst.listen(int(n or 8))
             elif op == "accept":
                 log("accept() ...")
                 conn, peer = lst.accept()
@@ -92,6 +98,14 @@ def main():
             elif op == "linger0":
                 conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
                 log("setsockopt(SO_LINGER, 0)")
+            elif op == "keepalive":
+                idle, intvl, cnt = (int(v) for v in arg.split(":"))
+                conn.setsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE, 1)
+                conn.setsockopt(SOL_TOYTCP, socket.TCP_KEEPIDLE, idle)
+                conn.setsockopt(SOL_TOYTCP, socket.TCP_KEEPINTVL, intvl)
+                conn.setsockopt(SOL_TOYTCP, socket.TCP_KEEPCNT, cnt)
+                log("setsockopt(SO_KEEPALIVE; idle %d s, every %d s, %d probes)"
+                    % (idle, intvl, cnt))
             elif op == "close":
                 log("close()")
                 conn.close()

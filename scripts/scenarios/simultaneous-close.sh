@@ -2,10 +2,9 @@
 # shellcheck shell=bash disable=SC2154 # sourced by scenarios/run, which sets $sync, $PROG, $A, $B
 # scenario: simultaneous-close: both programs close at once; the FINs cross, both sides pass through CLOSING to TIME_WAIT
 # load: msl_ms=1000
-# The link delays each segment by 100 ms (netem), so that two close()
+# The network delays each segment by 100 ms (netem), so that two close()
 # calls made within a few ms of each other send FINs that cross.
-ip netns exec a tc qdisc add dev va root netem delay 100ms
-ip netns exec b tc qdisc add dev vb root netem delay 100ms
+delay 100
 ip netns exec b python3 "$PROG" b listen:7 accept "mark:$sync/b" "wait:$sync/a" close &
 srv=$!
 wait_conn b 0.0.0.0:7 0.0.0.0:0 state LISTEN
@@ -15,5 +14,3 @@ wait "$srv"
 wait_conn a "$A:40001" "$B:7" state gone 10
 wait_conn b "$B:7" "$A:40001" state gone 10
 end_capture
-ip netns exec a tc qdisc del dev va root
-ip netns exec b tc qdisc del dev vb root

@@ -8,9 +8,15 @@ DIR/NAME.json is the story transcript.py made of the capture, the trace
 and the programs' calls; DIR/transcript its printed form. Each scenario's
 check asserts the segments (flags, relative and absolute numbers), each
 side's state changes, and their order against the programs' calls.
-Prints "ok NAME" or exits non-zero saying what is wrong.
+It also checks the state diagram drawn for the scenario
+(NAME-states.svg, tools/statediagram.py) against module/fsm.c's table of
+transitions, read here on its own: every transition is an arrow of the
+picture, and every state change of the story is an arrow drawn in its
+host's colour. Prints "ok NAME" or exits non-zero saying what is wrong.
 """
 import json
+import os
+import re
 import sys
 
 SYN, FIN, RST, PSH, ACK = 0x002, 0x001, 0x004, 0x008, 0x010
@@ -222,6 +228,182 @@ def check_simultaneous_close(st):
     eq("nor b's a's", fin_b["ack_raw"], fin_a["seq_raw"])
 
 
+def check_lost_final_ack(st):
+    handshake(st)
+    fin_a = st.find_with("a", FIN)
+    fin_b = st.find_with("b", FIN)
+    again = st.find_with("b", FIN, st.segs.index(fin_b) + 1)
+    eq("b's FIN sent again, the same", (again["seq_raw"], again["ack_raw"]),
+       (fin_b["seq_raw"], fin_b["ack_raw"]))
+    eq("b's second FIN is a retransmission to Wireshark",
+       "TCP Retransmission" in again["analysis"], True)
+    acks = [s for s in st.segs[st.segs.index(fin_b):] if s["frm"] == "a"]
+    eq("a's answers to b's FINs", [(s["flags"], s["seq"], s["ack"], s["lost"])
+                                   for s in acks],
+       [(ACK, 2, 2, True), (ACK, 2, 2, False)])
+    eq("nothing else was lost", sum(s["lost"] for s in st.segs), 1)
+    eq("a's states", st.states("a"), [
+        ("CLOSED", "SYN_SENT"), ("SYN_SENT", "ESTABLISHED"),
+        ("ESTABLISHED", "FIN_WAIT1"), ("FIN_WAIT1", "FIN_WAIT2"),
+        ("FIN_WAIT2", "TIME_WAIT"), ("TIME_WAIT", "CLOSED")])
+    eq("b's states", st.states("b")[-3:], [
+        ("ESTABLISHED", "CLOSE_WAIT"), ("CLOSE_WAIT", "LAST_ACK"),
+        ("LAST_ACK", "CLOSED")])
+    before("b stays in LAST_ACK until the second ACK", st.seg_at(acks[1]),
+           st.index(lambda e: e["kind"] == "state" and e["host"] == "b" and
+                    e["old"] == "LAST_ACK", "b leaving LAST_ACK"))
+    before("a's FIN first", st.seg_at(fin_a), st.seg_at(fin_b))
+    # TIME_WAIT is 2 x msl_ms = 4 s, counted again from the second ACK.
+    gone = st.events[st.index(lambda e: e["kind"] == "state" and e["host"] == "a"
+                              and e["new"] == "CLOSED", "a closing")]["time"]
+    since = (gone - acks[0]["time"], gone - acks[1]["time"])
+    if not (since[1] > 3.9 and since[0] > since[1] + 1):
+        raise AssertionError("a's TIME_WAIT ended %.2f s after its first ACK and "
+                             "%.2f s after its second: the 4 s were not counted "
+                             "again" % since)
+
+
+def check_simultaneous_open(st):
+    syn_a, syn_b = st.find("a", SYN), st.find("b", SYN)
+    sa_a, sa_b = st.find("a", SYN | ACK), st.find("b", SYN | ACK)
+    for syn in (syn_a, syn_b):
+        for sa in (sa_a, sa_b):
+            before("both SYNs before either SYN,ACK", st.seg_at(syn), st.seg_at(sa))
+    eq("a's SYN,ACK: its own ISN again, b's ISN + 1",
+       (sa_a["seq_raw"], sa_a["ack_raw"]),
+       (syn_a["seq_raw"], (syn_b["seq_raw"] + 1) & 0xFFFFFFFF))
+    eq("b's SYN,ACK likewise", (sa_b["seq_raw"], sa_b["ack_raw"]),
+       (syn_b["seq_raw"], (syn_a["seq_raw"] + 1) & 0xFFFFFFFF))
+    for h in ("a", "b"):
+        eq(f"{h}'s opening", st.states(h)[:3], [
+            ("CLOSED", "SYN_SENT"), ("SYN_SENT", "SYN_RECV"),
+            ("SYN_RECV", "ESTABLISHED")])
+        eq(f"{h} has no listener", st.states(h, listener=True), [])
+        before(f"{h}'s connect() returns once ESTABLISHED",
+               st.state_at(h, "ESTABLISHED"), st.app_at(h, "connect() returned 0"))
+    eq("a's states, closing", st.states("a")[3:], [
+        ("ESTABLISHED", "FIN_WAIT1"), ("FIN_WAIT1", "FIN_WAIT2"),
+        ("FIN_WAIT2", "TIME_WAIT"), ("TIME_WAIT", "CLOSED")])
+
+
+def check_keepalive(st):
+    handshake(st)
+    probes = [s for s in st.segs if s["frm"] == "a" and s["flags"] == ACK and
+              "TCP Keep-Alive" in s["analysis"]]
+    answers = [s for s in st.segs if s["frm"] == "b" and s["flags"] == ACK and
+               st.segs.index(s) > st.segs.index(probes[0])]
+    eq("a's probes: one below SND.NXT, no data", {(s["seq"], s["len"]) for s in probes},
+       {(0, 0)})
+    answered = len(probes) - 3
+    if answered < 2:
+        raise AssertionError(f"{len(probes)} probes: want 2 or more answered, then 3")
+    eq("b answers each (the last three lost on the way)",
+       [s["lost"] for s in answers], [False] * answered + [True] * 3)
+    for p, q in zip(probes, probes[1:]):
+        gap = q["time"] - p["time"]
+        if not 0.8 < gap < 1.5:
+            raise AssertionError(f"probes {gap:.2f} s apart, want 1 s (TCP_KEEPINTVL)")
+    rst = st.find_with("a", RST)
+    before("the reset after the last probe", st.seg_at(probes[-1]), st.seg_at(rst))
+    eq("a's reset: SND.NXT, RCV.NXT", (rst["seq"], rst["ack"]), (1, 1))
+    eq("a's states", st.states("a"), [
+        ("CLOSED", "SYN_SENT"), ("SYN_SENT", "ESTABLISHED"), ("ESTABLISHED", "CLOSED")])
+    eq("b's states", st.states("b"), [
+        ("LISTEN", "SYN_RECV"), ("SYN_RECV", "ESTABLISHED"), ("ESTABLISHED", "CLOSED")])
+    st.app_at("a", "eof failed: ETIMEDOUT")
+    st.app_at("b", "eof failed: ECONNRESET")
+
+
+def check_syn_flood(st):
+    flood = [s for s in st.segs if s["src"].startswith("10.0.0.99:")]
+    eq("the flood: SYNs from 10.0.0.99", [(s["flags"], s["to"]) for s in flood],
+       [(SYN, "b")] * 8)
+    eq("b's answers to the forged address never reach the wire",
+       [s for s in st.segs if s["dst"].startswith("10.0.0.99:")], [])
+    half_open = [e for e in st.events if e["kind"] == "state" and e["host"] == "b" and
+                 e["remote"].startswith("10.0.0.99:") and e["new"] == "SYN_RECV"]
+    eq("b keeps its backlog of half-open children, no more", len(half_open), 4)
+    syn, synack, ack = handshake(st)
+    made = st.index(lambda e: e["kind"] == "state" and e["host"] == "b" and
+                    e["remote"] == syn["src"] and e["new"] == "SYN_RECV",
+                    "b's child for a")
+    before("b keeps nothing for a's SYN: the child is made by a's ACK",
+           st.seg_at(ack), made)
+    eq("b's states for a", [(e["old"], e["new"]) for e in st.events
+                            if e["kind"] == "state" and e["remote"] == syn["src"]
+                            and e["host"] == "b"][:2],
+       [("LISTEN", "SYN_RECV"), ("SYN_RECV", "ESTABLISHED")])
+    data = [s for s in st.segs if s["frm"] == "a" and s["len"]]
+    eq("a's data", [(s["seq"], s["len"]) for s in data], [(1, 5)])
+    st.app_at("b", "recv() returned 5 bytes")
+    got = {}
+    for e in st.events:
+        if e["kind"] == "app" and e["text"].startswith("stats: "):
+            name, value = e["text"].split()[1:]
+            got[name] = int(value)
+    eq("b's cookie counters", (got["SyncookiesSent"] >= 5, got["SyncookiesRecv"]),
+       (True, 1))
+
+
+# The state diagram, against the table it is drawn from.
+FSM_C = os.path.join(os.path.dirname(__file__), "..", "..", "module", "fsm.c")
+HOST_COLOUR = {"a": "#1f4e99", "b": "#1b7f3a"}
+
+
+def fsm_table():
+    """(from, event, to) of every row of toytcp_transitions[] in fsm.c."""
+    with open(FSM_C) as f:
+        src = f.read()
+    start = src.index("toytcp_transitions[] = {")
+    body = src[start:src.index("\n};", start)]
+    rows = []
+    for line in body.splitlines():
+        line = line.split("/*")[0].strip()
+        if line.startswith("{ TOYTCP_"):
+            rows.append(tuple(w.strip(" \t{},").replace("TOYTCP_EV_", "").replace("TOYTCP_", "")
+                              for w in line.split(",")[:3]))
+    if len(rows) < 20:
+        raise AssertionError(f"fsm.c: only {len(rows)} transitions read")
+    return rows
+
+
+def svg_edges(path):
+    """[((from, to), tooltip, stroke colours)] of a dot SVG's edges."""
+    with open(path) as f:
+        svg = f.read()
+    edges = []
+    for g in re.findall(r'<g id="edge\d+" class="edge">(.*?)(?=<g id="(?:edge|node)\d+"|</svg>)',
+                        svg, re.S):
+        ends = re.search(r"<title>(\w+)&#45;&gt;(\w+)</title>", g)
+        tip = re.search(r'xlink:title="([^"]*)"', g)
+        strokes = set(re.findall(r'<path [^>]*stroke="([^"]+)"', g))
+        edges.append((ends.groups(), tip.group(1) if tip else "", strokes))
+    return edges
+
+
+def check_state_diagram(d, name, st):
+    edges = svg_edges(f"{d}/{name}-states.svg")
+    table = fsm_table()
+    for frm, ev, to in table:
+        end = "CLOSED_END" if to == "CLOSED" and ev != "CLOSE" else to
+        if not any(k == (frm, end) and "TOYTCP_EV_" + ev in tip.split()
+                   for k, tip, _ in edges):
+            raise AssertionError(f"state diagram: no arrow {frm} -> {to} for {ev}")
+    for e in st.events:
+        if e["kind"] != "state":
+            continue
+        # One arrow, or two for a segment that made two steps (FIN_WAIT1
+        # to TIME_WAIT on a FIN that acknowledges ours).
+        ends = {e["new"], "CLOSED_END" if e["new"] == "CLOSED" else e["new"]}
+        ends |= {t for f, _, t in table if f == e["old"] and
+                 any(f2 == t and t2 == e["new"] for f2, _, t2 in table)}
+        lit = [k for k, _, strokes in edges
+               if k[0] == e["old"] and k[1] in ends and HOST_COLOUR[e["host"]] in strokes]
+        if not lit:
+            raise AssertionError(f"state diagram: {e['host']}'s {e['old']} -> "
+                                 f"{e['new']} is not drawn in its colour")
+
+
 def main():
     d, name = sys.argv[1:3]
     st = Story(f"{d}/{name}.json")
@@ -230,6 +412,7 @@ def main():
     for notation in ("[SYN] Seq=0", "Flags [S], seq "):
         eq(f"the transcript shows '{notation}'", notation in text, True)
     globals()["check_" + name.replace("-", "_")](st)
+    check_state_diagram(d, name, st)
     print(f"ok {name}: {len(st.segs)} segments, "
           f"{sum(e['kind'] == 'state' for e in st.events)} state changes")
     return 0

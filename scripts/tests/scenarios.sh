@@ -4,8 +4,9 @@
 # demo plays it; what it did is checked from its capture, trace and the
 # programs' calls (scenarios.py): the segments' flags and numbers in both
 # notations, each side's states, and their order; its ladder diagram is
-# drawn (SVG and PNG).
-# vm-timeout: 600 600
+# drawn (SVG and PNG), and the state diagram with the transitions each side
+# took (checked against module/fsm.c's table by scenarios.py).
+# vm-timeout: 1200 1200
 . "$(dirname "$0")/lib.sh"
 
 out=${TOYTCP_OUT:-/tmp/scenarios}
@@ -16,7 +17,8 @@ for sc in "$TOYTCP_TOP"/scripts/scenarios/*.sh; do
 		{ cat "$out.$name.log"; fail "scenario $name"; }
 	python3 "$TOYTCP_TOP/scripts/tests/scenarios.py" "$out/$name" "$name" ||
 		{ cat "$out.$name.log"; fail "scenario $name: its story"; }
-	for f in "$name.pcap" "$name.svg" "$name.png"; do
+	for f in "$name.pcap" "$name-b.pcap" "$name.svg" "$name.png" "$name-states.svg" \
+		"$name-states.png"; do
 		[ -s "$out/$name/$f" ] || fail "$name: no $f"
 	done
 	grep -q '<line' "$out/$name/$name.svg" || fail "$name: a ladder without arrows"

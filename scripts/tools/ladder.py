@@ -10,11 +10,15 @@ the right; time runs down, one row per event in the order they happened
 receiver, labelled with its flags and relative numbers (Wireshark's
 notation); each side's state is written beside its column where it
 changed (a listener's as "listener STATE"); the programs' calls are in
-grey on the outside. Convert to PNG with rsvg-convert.
+grey on the outside. A segment lost on the way (transcript.py --far-pcap)
+is an arrow that stops short, crossed out; one from an address neither
+host holds (a forged source) starts at a's column, its address written.
+Convert to PNG with rsvg-convert.
 """
 import argparse
 import json
 import sys
+import textwrap
 from xml.sax.saxutils import escape
 
 W, ROW, TOP = 1120, 26, 90
@@ -31,6 +35,8 @@ def label(s):
         text += " Ack=%d" % s["ack"]
     if s["len"]:
         text += " Len=%d" % s["len"]
+    if "TCP Retransmission" in s.get("analysis", []):
+        text += " (again)"
     return text
 
 
@@ -50,16 +56,35 @@ def main():
     hosts, story = data["hosts"], data["story"]
     x = {"a": XA, "b": XB}
     rows = []
-    y = TOP
+    titles = textwrap.wrap(a.title, 120) or [""]
+    top = TOP + 18 * (len(titles) - 1)	# room for a title of several lines
+    y = top
     for e in story:
+        forged = e["kind"] == "segment" and e["frm"] not in x and e["to"] in x
+        if forged:
+            # From an address neither host holds (a forged one, sent from
+            # a's link): drawn from a's column, its source written out.
+            e = dict(e, frm="a")
         if e["kind"] == "segment" and e["frm"] in x and e["to"] in x:
             x1, x2 = x[e["frm"]], x[e["to"]]
             colour = "#b00020" if e["flags"] & 0x004 else "#1f4e99"
-            rows.append('<line x1="%d" y1="%d" x2="%d" y2="%d" stroke="%s" '
-                        'stroke-width="1.6" marker-end="url(#arrow)"/>'
-                        % (x1, y, x2, y + ROW, colour))
-            rows.append(text((x1 + x2) // 2, y + ROW // 2 - 9, label(e), colour=colour,
-                             extra='font-family="monospace"'))
+            if e.get("lost"):
+                # Lost on the way: the arrow stops short, crossed out.
+                xe, ye = x1 + (x2 - x1) * 3 // 5, y + ROW * 3 // 5
+                rows.append('<line x1="%d" y1="%d" x2="%d" y2="%d" stroke="%s" '
+                            'stroke-width="1.6" stroke-dasharray="5,3"/>'
+                            % (x1, y, xe, ye, colour))
+                rows.append(text(xe, ye + 6, "\u2715", size=18, colour="#b00020",
+                                 extra='font-weight="bold"'))
+                rows.append(text((x1 + x2) // 2, y + ROW // 2 - 9, label(e) + "  (lost)",
+                                 colour=colour, extra='font-family="monospace"'))
+            else:
+                rows.append('<line x1="%d" y1="%d" x2="%d" y2="%d" stroke="%s" '
+                            'stroke-width="1.6" marker-end="url(#arrow)"/>'
+                            % (x1, y, x2, y + ROW, colour))
+                rows.append(text((x1 + x2) // 2, y + ROW // 2 - 9,
+                                 ("from %s  " % e["src"] if forged else "") + label(e),
+                                 colour=colour, extra='font-family="monospace"'))
             y += ROW + 8
         elif e["kind"] == "state" and e["host"] in x:
             left = e["host"] == "a"
@@ -85,13 +110,15 @@ def main():
         'markerWidth="7" markerHeight="7" orient="auto-start-reverse">'
         '<path d="M 0 0 L 10 5 L 0 10 z" fill="context-stroke"/></marker></defs>',
         '<rect width="100%" height="100%" fill="white"/>',
-        text(W // 2, 24, a.title, size=15, extra='font-weight="bold"'),
+    ] + [
+        text(W // 2, 24 + 18 * i, line, size=15, extra='font-weight="bold"')
+        for i, line in enumerate(titles)
     ]
     for h in ("a", "b"):
-        head.append(text(x[h], 56, "%s  %s" % (h, hosts.get(h, "")), size=14,
+        head.append(text(x[h], top - 34, "%s  %s" % (h, hosts.get(h, "")), size=14,
                          extra='font-weight="bold"'))
         head.append('<line x1="%d" y1="%d" x2="%d" y2="%d" stroke="#333" '
-                    'stroke-width="2"/>' % (x[h], TOP - 20, x[h], height - 10))
+                    'stroke-width="2"/>' % (x[h], top - 20, x[h], height - 10))
     with open(a.out, "w") as f:
         f.write("\n".join(head + rows + ["</svg>"]) + "\n")
     return 0

@@ -7,9 +7,15 @@ checksum covers the IPv4 pseudo-header with protocol 253 (SPEC §1).
 
   seg.py send SRC DST [--sport P] [--dport P] [--seq N] [--ack N]
                      [--flags SA] [--data TEXT] [--count N] [--bad-csum]
+                     [--ports N] [--forge]
   seg.py recv [--timeout S] [--count N]
   seg.py icmp [--syn | --data] [--type T] [--code C] [--seq-add N...]
               [--gap S] [--timeout S]
+
+`send` sends the segment --count times; with --ports N, N segments from
+source ports P, P+1, ... With --forge, SRC goes into the IP header as given
+(IP_HDRINCL), whatever this host's address: a forged source, as a SYN
+flood's.
 
 `recv` prints one line per segment received on a raw protocol-253 socket
 and exits 1 if fewer than --count arrived before --timeout.
@@ -107,12 +113,23 @@ def sock():
     return socket.socket(socket.AF_INET, socket.SOCK_RAW, PROTO)
 
 
+def ip_header(src, dst, length):
+    """An IPv4 header for IP_HDRINCL; the kernel fills in id and checksum."""
+    return struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + length, 0, 0, 64, PROTO, 0,
+                       socket.inet_aton(src), socket.inet_aton(dst))
+
+
 def cmd_send(a):
     s = sock()
-    seg = build(a.src, a.dst, a.sport, a.dport, a.seq, a.ack, a.flags,
-                a.data.encode(), bad_csum=a.bad_csum)
-    for _ in range(a.count):
-        s.sendto(seg, (a.dst, 0))
+    if a.forge:
+        s.setsockopt(socket.IPPROTO_IP, socket.IP_HDRINCL, 1)
+    for port in range(a.sport, a.sport + a.ports):
+        seg = build(a.src, a.dst, port, a.dport, a.seq, a.ack, a.flags,
+                    a.data.encode(), bad_csum=a.bad_csum)
+        if a.forge:
+            seg = ip_header(a.src, a.dst, len(seg)) + seg
+        for _ in range(a.count):
+            s.sendto(seg, (a.dst, 0))
     return 0
 
 
@@ -180,6 +197,8 @@ def main():
     s.add_argument("--data", default="")
     s.add_argument("--count", type=int, default=1)
     s.add_argument("--bad-csum", action="store_true")
+    s.add_argument("--ports", type=int, default=1)
+    s.add_argument("--forge", action="store_true")
     r = sub.add_parser("recv")
     r.add_argument("--timeout", type=float, default=3)
     r.add_argument("--count", type=int, default=1)

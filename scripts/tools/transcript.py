@@ -3,7 +3,7 @@
 """One scenario's story, in time order: what the programs called, every
 segment that crossed the link, and each side's state changes.
 
-    transcript.py --pcap FILE --hosts a=10.0.0.1,b=10.0.0.2
+    transcript.py --pcap FILE --hosts a=10.0.0.1,b=10.0.0.2 [--far-pcap FILE]
                   [--trace FILE] [--trace-offset S] [--events FILE]
                   [--json FILE]
 
@@ -12,6 +12,11 @@ SPEC §1's `-d ip.proto==253,tcp`. Each segment is printed in the two
 notations the TCP articles use: Wireshark's, with sequence numbers
 relative to each side's ISN (`[SYN] Seq=0`), and tcpdump's, absolute
 (`Flags [S], seq 3626544836`).
+
+--far-pcap: a capture at the other end of the link (b's side, where
+--pcap was taken at a's): a segment one side sent that the other side's
+capture never saw was lost on the way. It is told with "lost", and a lost
+segment of b's, which a's capture cannot show, is taken from this one.
 
 --trace: the toytcp:toytcp_set_state tracepoint's lines (the trace file,
 its clock `tai`); --trace-offset: CLOCK_TAI minus CLOCK_REALTIME, in
@@ -72,6 +77,35 @@ def segments(pcap):
     return segs
 
 
+def seg_key(s):
+    return (s["src"], s["dst"], s["flags"], s["seq_raw"], s["ack_raw"], s["len"])
+
+
+def mark_lost(near, far, near_host_addr):
+    """Compare the two ends' captures: each segment sent from the near end
+    that the far end never saw, and each sent from the far end that the
+    near end never saw, is lost. Returns near's segments, and far's lost
+    ones, each with "lost" set. A segment is matched to the first unmatched
+    one alike (same ends, flags, numbers, length) captured within a second
+    after it was sent: a retransmission looks the same as its original."""
+    def match(sent, seen):
+        free = list(seen)
+        for s in sent:
+            s["lost"] = True
+            for i, o in enumerate(free):
+                if seg_key(o) == seg_key(s) and -0.05 <= o["time"] - s["time"] < 1.0:
+                    s["lost"] = False
+                    del free[i]
+                    break
+    mine = [s for s in near if s["src"].rsplit(":", 1)[0] == near_host_addr]
+    theirs = [s for s in far if s["src"].rsplit(":", 1)[0] != near_host_addr]
+    match(mine, far)
+    match(theirs, near)
+    for s in near:
+        s.setdefault("lost", False)
+    return near + [s for s in theirs if s["lost"]]
+
+
 def wireshark(s):
     """Wireshark's Info column for the segment: relative numbers."""
     names = [n for bit, n in WS_FLAGS if s["flags"] & bit]
@@ -112,6 +146,7 @@ def trace(path, offset):
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--pcap", required=True)
+    ap.add_argument("--far-pcap")
     ap.add_argument("--hosts", required=True)
     ap.add_argument("--trace")
     ap.add_argument("--trace-offset", type=float, default=0.0)
@@ -122,6 +157,8 @@ def main():
     name_of = {addr: name for name, addr in hosts.items()}
 
     segs = segments(a.pcap)
+    if a.far_pcap:
+        segs = mark_lost(segs, segments(a.far_pcap), hosts["a"])
     # A listener's trace says 0.0.0.0:PORT: its host is the one whose
     # address carries PORT in the capture (the SYN's destination first).
     port_host = {}
@@ -160,6 +197,8 @@ def main():
         if e["kind"] == "segment":
             print("%9.3f  %s > %s  %s" % (ms, e["frm"], e["to"], e["wireshark"]))
             print("%9s  %5s  %s" % ("", "", e["tcpdump"]))
+            if e.get("lost"):
+                print("%9s  %5s  %s" % ("", "", "LOST: %s never received it" % e["to"]))
         elif e["kind"] == "state":
             print("%9.3f  %-5s  %s %s -> %s" % (ms, e["host"], "state", e["old"], e["new"]))
         else:
