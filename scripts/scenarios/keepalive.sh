@@ -4,8 +4,8 @@
 # load: msl_ms=1000
 # a's program turns keepalive on (idle 1 s, a probe every 1 s, 3 probes)
 # and waits for data that never comes. A probe is a segment one below
-# SND.NXT, no data (Linux's tcp_write_wakeup()): b's answer is a bare ACK
-# of RCV.NXT, the duplicate Wireshark calls [TCP Keep-Alive ACK]. After
+# SND.UNA, no data (Linux's tcp_xmit_probe_skb()), which Wireshark calls
+# [TCP Keep-Alive]; b's answer is a bare ACK of its RCV.NXT. After
 # two (or more) answered probes, the network loses every bare ACK toward
 # a: the next three probes go unanswered, and a ends the connection with a
 # reset (recv() fails with ETIMEDOUT), which ends b's as well.
