@@ -101,7 +101,7 @@ static void get1(int fd)
 }
 
 /* The server: one epoll loop; echo byte for byte, or drain a stream. */
-static void __attribute__((noreturn)) serve(int port)
+static _Noreturn void serve(int port)
 {
 	struct sockaddr_in addr = { .sin_family = AF_INET, .sin_port = htons(port) };
 	static char buf[STREAM_BUF];
@@ -150,7 +150,7 @@ struct flow {
 	uint64_t bytes;
 	uint32_t *lat_ns;
 	uint32_t nlat;
-	void *(*fn)(void *);
+	void *(*fn)(void *flow);
 };
 
 static double deadline;
@@ -210,7 +210,7 @@ static int cmp_u32(const void *a, const void *b)
 }
 
 /* A burst of connects, non-blocking: the time until all are writable. */
-static int handshake(void)
+static int connect_burst(void)
 {
 	struct pollfd *p = calloc(burst, sizeof(*p));
 	int left = burst;
@@ -250,7 +250,7 @@ static int client(const char *test)
 	double t0;
 
 	if (!strcmp(test, "handshake"))
-		return handshake();
+		return connect_burst();
 	for (int i = 0; i < flows; i++) {
 		fl[i].fn = !strcmp(test, "crr") ? crr : !strcmp(test, "rr") ? rr :
 			   !strcmp(test, "stream") ? stream : NULL;
@@ -258,7 +258,10 @@ static int client(const char *test)
 			fprintf(stderr, "bench: no test %s\n", test);
 			return 2;
 		}
-		if (fl[i].fn == rr && !(fl[i].lat_ns = malloc(MAX_SAMPLES * 4)))
+		if (fl[i].fn != rr)
+			continue;
+		fl[i].lat_ns = malloc(MAX_SAMPLES * 4);
+		if (!fl[i].lat_ns)
 			die("malloc");
 	}
 	t0 = now();
@@ -300,16 +303,24 @@ int main(int argc, char **argv)
 
 	while ((opt = getopt(argc, argv, "P:f:t:n:")) != -1) {
 		switch (opt) {
-		case 'P': proto = atoi(optarg); break;
-		case 'f': flows = atoi(optarg); break;
-		case 't': seconds = atof(optarg); break;
-		case 'n': burst = atoi(optarg); break;
-		default: return 2;
+		case 'P':
+			proto = atoi(optarg);
+			break;
+		case 'f':
+			flows = atoi(optarg);
+			break;
+		case 't':
+			seconds = atof(optarg);
+			break;
+		case 'n':
+			burst = atoi(optarg);
+			break;
+		default:
+			return 2;
 		}
 	}
 	if (flows < 1 || flows > MAX_FLOWS || optind >= argc) {
-		fprintf(stderr, "usage: bench [-P PROTO] [-f FLOWS] [-t S] [-n N] "
-			"serve PORT | crr|rr|stream|handshake ADDR PORT\n");
+		fprintf(stderr, "%s\n", "usage: bench [-P PROTO] [-f FLOWS] [-t S] [-n N] serve PORT | crr|rr|stream|handshake ADDR PORT");
 		return 2;
 	}
 	if (!strcmp(argv[optind], "serve") && optind + 1 < argc)
