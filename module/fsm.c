@@ -205,6 +205,17 @@ enum toytcp_state toytcp_fsm_next(enum toytcp_state state,
 }
 EXPORT_SYMBOL_IF_KUNIT(toytcp_fsm_next);
 
+/* Take @event's arrow when the state has one; false when it has none. */
+static bool toytcp_fsm_try(struct toytcp_tcb *tcb, enum toytcp_event event)
+{
+	enum toytcp_state next = toytcp_fsm_next(tcb->state, event);
+
+	if (next == TOYTCP_STATE_NONE)
+		return false;
+	tcb->state = next;
+	return true;
+}
+
 /**
  * toytcp_fsm_move() - take a transition of the state diagram
  * @tcb: the connection's variables; @tcb->state moves on
@@ -217,13 +228,8 @@ EXPORT_SYMBOL_IF_KUNIT(toytcp_fsm_next);
  */
 bool toytcp_fsm_move(struct toytcp_tcb *tcb, enum toytcp_event event)
 {
-	enum toytcp_state next = toytcp_fsm_next(tcb->state, event);
-
-	if (WARN_ONCE(next == TOYTCP_STATE_NONE, "no transition from %s on event %d\n",
-		      toytcp_state_name(tcb->state), event))
-		return false;
-	tcb->state = next;
-	return true;
+	return !WARN_ONCE(!toytcp_fsm_try(tcb, event), "no transition from %s on event %d\n",
+			  toytcp_state_name(tcb->state), event);
 }
 EXPORT_SYMBOL_IF_KUNIT(toytcp_fsm_move);
 
@@ -664,8 +670,7 @@ static bool toytcp_fsm_ack(struct toytcp_tcb *tcb, const struct toytcp_seg *seg,
 		v->timer = TOYTCP_TIMER_ALIVE;
 
 	if (tcb->fin_sent && tcb->snd_una == tcb->snd_nxt &&
-	    toytcp_fsm_next(tcb->state, TOYTCP_EV_RCV_ACK_OF_FIN) != TOYTCP_STATE_NONE) {
-		toytcp_fsm_move(tcb, TOYTCP_EV_RCV_ACK_OF_FIN);
+	    toytcp_fsm_try(tcb, TOYTCP_EV_RCV_ACK_OF_FIN)) {
 		if (tcb->state == TOYTCP_FIN_WAIT2)
 			v->timer = TOYTCP_TIMER_FIN_WAIT2;
 		else if (tcb->state == TOYTCP_TIME_WAIT)
@@ -740,12 +745,11 @@ static void toytcp_fsm_fin(struct toytcp_tcb *tcb, const struct toytcp_seg *seg,
 			   struct toytcp_verdict *v)
 {
 	if (!(seg->flags & TOYTCP_FIN) || seg->seq + seg->len != tcb->rcv_nxt ||
-	    toytcp_fsm_next(tcb->state, TOYTCP_EV_RCV_FIN) == TOYTCP_STATE_NONE)
+	    !toytcp_fsm_try(tcb, TOYTCP_EV_RCV_FIN))
 		return;
 	tcb->rcv_nxt++;
 	toytcp_reply(v, TOYTCP_ACK, 0, 0);
 	v->delay_ack = false;	/* the peer waits for it to go on */
-	toytcp_fsm_move(tcb, TOYTCP_EV_RCV_FIN);
 	if (tcb->state == TOYTCP_TIME_WAIT)
 		v->timer = TOYTCP_TIMER_TIME_WAIT;
 }
@@ -975,11 +979,10 @@ EXPORT_SYMBOL_IF_KUNIT(toytcp_fsm_send);
 void toytcp_fsm_close(struct toytcp_tcb *tcb, struct toytcp_verdict *v)
 {
 	memset(v, 0, sizeof(*v));
-	if (toytcp_fsm_next(tcb->state, TOYTCP_EV_CLOSE) == TOYTCP_STATE_NONE) {
+	if (!toytcp_fsm_try(tcb, TOYTCP_EV_CLOSE)) {
 		v->err = -ENOTCONN;
 		return;
 	}
-	toytcp_fsm_move(tcb, TOYTCP_EV_CLOSE);
 	if (tcb->state != TOYTCP_CLOSED)
 		tcb->fin_queued = true;
 }
