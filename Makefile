@@ -9,6 +9,8 @@
 #   make demo       watch toytcp at work in the test VM; S=list lists the
 #                   scenarios, S=NAME plays one with every segment decoded
 #   make shell      a shell in the test VM with toytcp loaded
+#   make bench      toytcp against Linux TCP in Debian's stock kernel: one
+#                   table of figures, ratios and goals, CSV and curves
 #   make kernel     build (or find cached) the test kernel
 #   make clean      remove build products from the checkout
 #
@@ -18,7 +20,7 @@ KDIR ?=
 T ?=
 S ?=
 
-.PHONY: all modules check check-long demo shell kernel clean
+.PHONY: all modules check check-long demo shell kernel bench bench-prog clean
 
 all: modules
 
@@ -40,7 +42,18 @@ shell:
 kernel:
 	@scripts/kernel-build
 
+bench:
+	@scripts/bench/run
+
+# The bench program, where scripts/bench/run asks for it (BENCH_BIN).
+BENCH_BIN ?= scripts/bench/bench
+bench-prog: $(BENCH_BIN)
+
+$(BENCH_BIN): scripts/bench/bench.c
+	$(CC) -O2 -Wall -Wextra -Werror -pthread -o $@ $<
+
 clean:
 	rm -f *.ko *.o *.mod *.mod.c .*.cmd Module.symvers modules.order
 	rm -f module/*.o module/.*.cmd kunit/*.o kunit/.*.cmd
 	rm -rf .tmp_versions
+	rm -f scripts/bench/bench

@@ -793,6 +793,35 @@ static bool ack_in(struct toytcp_tcb *tcb, u32 ack, u16 wnd, u32 len)
 }
 
 /*
+ * The window from ACKs of the same SEQ and ACK (Linux's
+ * tcp_may_update_window()): a wider one is taken, a narrower one is an
+ * older segment overtaken on the way and is not, a zero window is; an ACK
+ * of new data, or a newer SEQ, is taken whatever it says.
+ */
+static void toytcp_fsm_window_update_test(struct kunit *test)
+{
+	struct toytcp_tcb tcb;
+
+	in_flight(&tcb);
+	ack_in(&tcb, 6001, 1295, 0);		/* all acknowledged, window narrow */
+	KUNIT_EXPECT_EQ(test, tcb.snd_wnd, 1295U);
+	ack_in(&tcb, 6001, 65535, 0);		/* the update: wider, taken */
+	KUNIT_EXPECT_EQ(test, tcb.snd_wnd, 65535U);
+	ack_in(&tcb, 6001, 1295, 0);		/* the older ACK, late: ignored */
+	KUNIT_EXPECT_EQ(test, tcb.snd_wnd, 65535U);
+	ack_in(&tcb, 6001, 0, 0);		/* shut: taken */
+	KUNIT_EXPECT_EQ(test, tcb.snd_wnd, 0U);
+	ack_in(&tcb, 6001, 4000, 0);
+	KUNIT_EXPECT_EQ(test, tcb.snd_wnd, 4000U);
+	/* 10 bytes of data at the same SEQ: its narrower window is not news. */
+	ack_in(&tcb, 6001, 3000, 10);
+	KUNIT_EXPECT_EQ(test, tcb.snd_wnd, 4000U);
+	/* The next segment has a newer SEQ: its window is taken, narrower too. */
+	ack_in(&tcb, 6001, 3000, 0);
+	KUNIT_EXPECT_EQ(test, tcb.snd_wnd, 3000U);
+}
+
+/*
  * Fast retransmit (RFC 5681 §3.2) on the third duplicate ACK, once; then
  * each partial ACK (RFC 6582) resends the next hole, until recover is
  * acknowledged.
@@ -1424,6 +1453,7 @@ static struct kunit_case toytcp_fsm_cases[] = {
 	KUNIT_CASE(toytcp_fsm_time_wait_syn_test),
 	KUNIT_CASE(toytcp_fsm_syn_recv_syn_test),
 	KUNIT_CASE(toytcp_fsm_zero_window_test),
+	KUNIT_CASE(toytcp_fsm_window_update_test),
 	KUNIT_CASE(toytcp_fsm_straddle_test),
 	KUNIT_CASE(toytcp_fsm_ack_below_iss_test),
 	KUNIT_CASE(toytcp_fsm_listen_syn_fin_test),

@@ -139,7 +139,10 @@ static const struct buf_case buf_cases[] = {
 	{ "all of it unread: closed", 8192, 4096, 0 },
 	{ "more unread than the buffer now holds", 8192, 6000, 0 },
 	{ "the default buffer: the 16-bit field's most", 212992, 0, 65535 },
-	{ "the default buffer, 10000 unread", 212992, 10000, 55535 },
+	/* The room first, then the field's limit: still wide open. */
+	{ "the default buffer, 10000 unread", 212992, 10000, 65535 },
+	{ "the default buffer, 60000 unread", 212992, 60000, 46496 },
+	{ "the default buffer, all its half unread", 212992, 106496, 0 },
 };
 
 static void buf_desc(const struct buf_case *c, char *desc)

@@ -481,56 +481,96 @@ void toytcp_conn_destroy(struct toytcp_conn *conn)
 int toytcp_conn_reserve(struct toytcp_conn *conn, u32 len)
 {
 	u32 need = conn->tcb.snd_queued + len;
+	struct toytcp_span old;
 	u32 size;
 	u8 *buf;
 
 	if (need <= conn->sndbuf_size)
 		return 0;
 	size = max_t(u32, roundup_pow_of_two(need), 512);
-	buf = krealloc(conn->sndbuf, size, GFP_ATOMIC);
+	buf = kmalloc(size, GFP_ATOMIC);
 	if (!buf)
 		return -ENOMEM;
+	/* The queue moves over in order, from the new ring's start. */
+	toytcp_conn_snd_span(conn, 0, conn->tcb.snd_queued, &old);
+	if (old.len[0])
+		memcpy(buf, old.p[0], old.len[0]);
+	if (old.len[1])
+		memcpy(buf + old.len[0], old.p[1], old.len[1]);
+	kfree(conn->sndbuf);
 	conn->sndbuf = buf;
 	conn->sndbuf_size = size;
+	conn->sndbuf_head = 0;
 	return 0;
+}
+
+/**
+ * toytcp_conn_snd_span() - where bytes of the send queue are
+ * @conn: the connection, locked
+ * @off: the first, counted from the oldest (SND.UNA's, past a SYN)
+ * @len: how many; at most the room in the ring
+ * @span: out: one piece, or two where the ring wraps
+ */
+void toytcp_conn_snd_span(const struct toytcp_conn *conn, u32 off, u32 len,
+			  struct toytcp_span *span)
+{
+	u32 pos, first;
+
+	if (!len) {
+		*span = (struct toytcp_span){};
+		return;
+	}
+	pos = (conn->sndbuf_head + off) & (conn->sndbuf_size - 1);
+	first = min(len, conn->sndbuf_size - pos);
+	span->p[0] = conn->sndbuf + pos;
+	span->len[0] = first;
+	span->p[1] = conn->sndbuf;
+	span->len[1] = len - first;
 }
 
 /**
  * toytcp_conn_send_space() - the SEND call's bookkeeping: queue @len bytes
  * @conn: the connection, locked
  * @len: how many bytes the user sends
+ * @span: out: where to write them, behind the bytes already queued
  *
  * Checks with the state machine that the state takes data, then makes
- * room behind the bytes already queued. The caller copies the bytes there.
+ * room behind the bytes already queued. The caller copies the bytes into
+ * @span.
  *
- * Return: where to write the bytes, or ERR_PTR() of -ENOTCONN (the state
- * takes no data), -ENOBUFS (past TOYTCP_SNDBUF_MAX) or -ENOMEM.
+ * Return: 0, -ENOTCONN (the state takes no data), -ENOBUFS (past
+ * TOYTCP_SNDBUF_MAX) or -ENOMEM.
  */
-u8 *toytcp_conn_send_space(struct toytcp_conn *conn, u32 len)
+int toytcp_conn_send_space(struct toytcp_conn *conn, u32 len,
+			   struct toytcp_span *span)
 {
-	u32 need = conn->tcb.snd_queued + len;
+	u32 queued = conn->tcb.snd_queued;
 	struct toytcp_verdict v;
 	int ret;
 
-	if (need > TOYTCP_SNDBUF_MAX)
-		return ERR_PTR(-ENOBUFS);
+	if (queued + len > TOYTCP_SNDBUF_MAX)
+		return -ENOBUFS;
 	ret = toytcp_conn_reserve(conn, len);
 	if (ret)
-		return ERR_PTR(ret);
+		return ret;
 	toytcp_fsm_send(&conn->tcb, len, &v);
 	if (v.err)
-		return ERR_PTR(v.err);
-	return conn->sndbuf + need - len;
+		return v.err;
+	toytcp_conn_snd_span(conn, queued, len, span);
+	return 0;
 }
 
 /**
  * toytcp_conn_ack_data() - the peer acknowledged the oldest @len bytes
  * @conn: the connection, locked
  * @len: bytes acknowledged (already taken out of conn->tcb.snd_queued)
+ *
+ * The ring's head moves on: nothing is copied.
  */
 void toytcp_conn_ack_data(struct toytcp_conn *conn, u32 len)
 {
-	memmove(conn->sndbuf, conn->sndbuf + len, conn->tcb.snd_queued);
+	if (len)
+		conn->sndbuf_head = (conn->sndbuf_head + len) & (conn->sndbuf_size - 1);
 	conn->tx_bytes += len;
 	if (conn->sk)
 		toytcp_stream_write_space(conn);

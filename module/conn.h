@@ -64,8 +64,10 @@ struct toytcp_net;
  * @backlog: a listener: the most children in SYN_RECV (0: the `backlog`
  *           parameter; a socket's listen(backlog) sets it)
  * @tcb: the RFC 793 variables
- * @sndbuf: the bytes of tcb.snd_queued, oldest (SND.UNA) first
- * @sndbuf_size: room in @sndbuf
+ * @sndbuf: the bytes of tcb.snd_queued, a ring: the oldest (SND.UNA) at
+ *          @sndbuf_head, wrapping at the end (toytcp_conn_snd_span())
+ * @sndbuf_size: room in @sndbuf, a power of two
+ * @sndbuf_head: where in @sndbuf the oldest byte is
  * @tx_bytes: bytes of data the peer acknowledged
  * @rx_bytes: bytes of data taken in order
  * @rx_crc: CRC-32 (as zlib computes it) of those bytes
@@ -113,6 +115,7 @@ struct toytcp_conn {
 	struct toytcp_tcb tcb;
 	u8 *sndbuf;
 	u32 sndbuf_size;
+	u32 sndbuf_head;
 	u64 tx_bytes;
 	u64 rx_bytes;
 	u32 rx_crc;
@@ -173,8 +176,22 @@ void toytcp_conn_state_changed(struct toytcp_conn *conn, enum toytcp_state old);
 void toytcp_conn_event(struct toytcp_conn *conn, enum toytcp_event event);
 void toytcp_conn_done(struct toytcp_conn *conn);
 void toytcp_conn_destroy(struct toytcp_conn *conn);
+/**
+ * struct toytcp_span - bytes of a send queue, in one piece or two (the
+ *                      ring wraps)
+ * @p: where each piece is
+ * @len: how long each is; @len[1] is 0 for one piece
+ */
+struct toytcp_span {
+	u8 *p[2];
+	u32 len[2];
+};
+
 int toytcp_conn_reserve(struct toytcp_conn *conn, u32 len);
-u8 *toytcp_conn_send_space(struct toytcp_conn *conn, u32 len);
+int toytcp_conn_send_space(struct toytcp_conn *conn, u32 len,
+			   struct toytcp_span *span);
+void toytcp_conn_snd_span(const struct toytcp_conn *conn, u32 off, u32 len,
+			  struct toytcp_span *span);
 void toytcp_conn_ack_data(struct toytcp_conn *conn, u32 len);
 u32 toytcp_conn_isn(const struct toytcp_key *key);
 bool toytcp_conn_challenge_allowed(struct toytcp_conn *conn, unsigned long now);

@@ -379,12 +379,20 @@ static u32 toytcp_fsm_advance_una(struct toytcp_tcb *tcb, u32 ack,
 /*
  * "If SND.WL1 < SEG.SEQ or (SND.WL1 = SEG.SEQ and SND.WL2 =< SEG.ACK), set
  * SND.WND <- SEG.WND, set SND.WL1 <- SEG.SEQ, and set SND.WL2 <- SEG.ACK."
+ *
+ * As Linux's tcp_may_update_window(), a segment that carries neither a
+ * newer SEQ nor an ACK of new data (@advanced) only widens the window, or
+ * shuts it: two such segments can arrive in the other order than they
+ * were sent (the peer's window update, sent as its program reads, can
+ * overtake the ACK of the data read when they leave from two CPUs), and
+ * the older, narrower one must not undo the update. Taken, it left the
+ * sender facing a sliver of window until its retransmission timer.
  */
 static void toytcp_fsm_update_window(struct toytcp_tcb *tcb,
-				     const struct toytcp_seg *seg)
+				     const struct toytcp_seg *seg, bool advanced)
 {
-	if (toytcp_seq_lt(tcb->snd_wl1, seg->seq) ||
-	    (tcb->snd_wl1 == seg->seq && toytcp_seq_le(tcb->snd_wl2, seg->ack))) {
+	if (advanced || toytcp_seq_lt(tcb->snd_wl1, seg->seq) ||
+	    (tcb->snd_wl1 == seg->seq && (seg->wnd > tcb->snd_wnd || !seg->wnd))) {
 		tcb->snd_wnd = seg->wnd;
 		tcb->max_snd_wnd = max(tcb->max_snd_wnd, tcb->snd_wnd);
 		tcb->snd_wl1 = seg->seq;
@@ -653,7 +661,7 @@ static bool toytcp_fsm_ack(struct toytcp_tcb *tcb, const struct toytcp_seg *seg,
 	if (advanced)
 		acked = toytcp_fsm_advance_una(tcb, seg->ack, v);
 	if (toytcp_seq_le(tcb->snd_una, seg->ack))
-		toytcp_fsm_update_window(tcb, seg);
+		toytcp_fsm_update_window(tcb, seg, advanced);
 	/*
 	 * Loss recovery and the congestion window learn of it (cc.c): the
 	 * third duplicate ACK, or a partial ACK in recovery, sends the

@@ -102,7 +102,7 @@ static const struct skb_checksum_ops toytcp_crc_ops = {
 static void toytcp_input_data(struct toytcp_conn *conn, struct sk_buff *skb,
 			      unsigned int off, u32 len)
 {
-	u8 *space;
+	struct toytcp_span span;
 
 	conn->tcb.rcv_wnd -= min(len, conn->tcb.rcv_wnd);	/* RCV.NXT moved */
 	conn->rx_bytes += len;
@@ -113,11 +113,11 @@ static void toytcp_input_data(struct toytcp_conn *conn, struct sk_buff *skb,
 	conn->rx_crc = ~(__force u32)__skb_checksum(skb, off, len,
 						    (__force __wsum)~conn->rx_crc,
 						    &toytcp_crc_ops);
-	if (conn->echo) {
-		space = toytcp_conn_send_space(conn, len);
-		if (IS_ERR(space) || skb_copy_bits(skb, off, space, len))
-			pr_debug_ratelimited("echo of %u bytes dropped\n", len);
-	}
+	if (conn->echo &&
+	    (toytcp_conn_send_space(conn, len, &span) ||
+	     skb_copy_bits(skb, off, span.p[0], span.len[0]) ||
+	     (span.len[1] && skb_copy_bits(skb, off + span.len[0], span.p[1], span.len[1]))))
+		pr_debug_ratelimited("echo of %u bytes dropped\n", len);
 	toytcp_input_set_window(conn);
 }
 

@@ -5,13 +5,15 @@
  * Load order, and its reverse on unload:
  *   1. validate the module parameters;
  *   2. the connection slab and the ISN secret;
- *   3. per-namespace state and netfilter hooks, in every namespace;
- *   4. /proc/toytcp, so that ctl never finds a namespace unset;
- *   5. the listeners of the `listen` parameter, in the initial namespace.
+ *   3. protocol 253's segmentation offload (gso.c), before anything sends;
+ *   4. per-namespace state and netfilter hooks, in every namespace;
+ *   5. /proc/toytcp, so that ctl never finds a namespace unset;
+ *   6. the listeners of the `listen` parameter, in the initial namespace.
  *
  * Unload: remove /proc/toytcp (waits for ctl writers), then every
  * namespace's teardown (netns.c: unhook, stop re-arming, cancel timers,
- * free), then rcu_barrier() for the connections' RCU frees and the slab.
+ * free), the offload, then rcu_barrier() for the connections' RCU frees
+ * and the slab.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -19,6 +21,7 @@
 #include <linux/module.h>
 #include "conn.h"
 #include "cookie.h"
+#include "gso.h"
 #include "netns.h"
 #include "params.h"
 #include "proc.h"
@@ -61,6 +64,10 @@ static int __init toytcp_init(void)
 	if (ret)
 		goto err_cache;
 
+	ret = toytcp_gso_init();
+	if (ret)
+		goto err_gso;
+
 	ret = toytcp_netns_init();
 	if (ret)
 		goto err_netns;
@@ -86,6 +93,8 @@ err_listen:
 err_proc:
 	toytcp_netns_exit();
 err_netns:
+	toytcp_gso_exit();
+err_gso:
 	toytcp_conn_cache_exit();
 err_cache:
 	return ret;
@@ -96,6 +105,7 @@ static void __exit toytcp_exit(void)
 	toytcp_sock_exit();
 	toytcp_proc_exit();
 	toytcp_netns_exit();
+	toytcp_gso_exit();
 	toytcp_conn_cache_exit();
 	pr_info("unloaded\n");
 }

@@ -21,6 +21,7 @@
 #include "netns.h"
 
 unsigned int toytcp_net_id __read_mostly;
+EXPORT_SYMBOL_IF_KUNIT(toytcp_net_id);
 
 static int __net_init toytcp_net_init(struct net *net)
 {

@@ -15,6 +15,7 @@
 #include <net/ip.h>
 #include <net/route.h>
 #include "conn.h"
+#include "gso.h"
 #include "netns.h"
 #include "output.h"
 #include "params.h"
@@ -73,17 +74,65 @@ int toytcp_output_route(struct net *net, __be32 daddr, __be32 *saddr, u16 *mss)
 	return 0;
 }
 
+/* A payload up to this goes in the skb's linear part. */
+#define TOYTCP_OUTPUT_LINEAR	2048
+
+/*
+ * An skb with @hlen bytes of header room at skb->data and the @len bytes
+ * of @data behind it, their csum_partial() in *@csum: in the linear part
+ * when it is one segment's worth, in pages when it is a large segment
+ * (gso.c), which no allocation of more than a page then holds up.
+ */
+static struct sk_buff *toytcp_output_alloc(unsigned int hlen,
+					   const struct toytcp_span *data,
+					   u32 len, __wsum *csum)
+{
+	unsigned int head = MAX_HEADER + sizeof(struct iphdr) + hlen;
+	struct sk_buff *skb;
+	u32 off = hlen;
+	int err, i;
+
+	if (len <= TOYTCP_OUTPUT_LINEAR) {
+		skb = alloc_skb(head + len, GFP_ATOMIC);
+		if (!skb)
+			return NULL;
+		skb_reserve(skb, head - hlen);
+		skb_put(skb, hlen + len);
+	} else {
+		skb = alloc_skb_with_frags(head, len, 0, &err, GFP_ATOMIC);
+		if (!skb)
+			return NULL;
+		skb_reserve(skb, head - hlen);
+		skb_put(skb, hlen);
+		skb->data_len = len;
+		skb->len += len;
+	}
+	*csum = 0;
+	for (i = 0; len && i < 2 && data->len[i]; i++) {
+		if (skb_store_bits(skb, off, data->p[i], data->len[i])) {
+			kfree_skb(skb);
+			return NULL;
+		}
+		*csum = csum_block_add(*csum, csum_partial(data->p[i], data->len[i], 0),
+				       off - hlen);
+		off += data->len[i];
+	}
+	return skb;
+}
+
 /*
  * One segment from @saddr:@sport to @daddr:@dport, ready for
  * ip_local_out(); or the routing error (-ENOBUFS when routing is out of
  * memory), or -ENOMEM. A SYN carries the MSS option (SPEC §1): @mss, or
- * when that is 0 what the route allows.
+ * when that is 0 what the route allows. With @gso_mss, a payload longer
+ * than it is a large segment of pieces of that size (gso.c).
  */
 static struct sk_buff *toytcp_output_build(struct net *net, __be32 saddr,
 					   __be32 daddr, __be16 sport,
 					   __be16 dport, u32 seq, u32 ack,
 					   u8 flags, u16 wnd, u16 mss,
-					   const void *data, u32 len)
+					   const struct toytcp_span *data,
+					   u32 len, u32 gso_mss)
 {
 	struct flowi4 fl4 = {
 		.daddr = daddr,
@@ -93,9 +142,9 @@ static struct sk_buff *toytcp_output_build(struct net *net, __be32 saddr,
 	struct sk_buff *skb;
 	struct iphdr *iph;
 	struct rtable *rt;
-	void *th;
-
 	unsigned int hlen;
+	__wsum csum;
+	void *th;
 
 	rt = ip_route_output_key(net, &fl4);
 	if (IS_ERR(rt))
@@ -105,17 +154,16 @@ static struct sk_buff *toytcp_output_build(struct net *net, __be32 saddr,
 	else if (!mss)
 		mss = toytcp_output_rt_mss(rt);
 	hlen = toytcp_wire_hdr_len(mss);
-	skb = alloc_skb(MAX_HEADER + sizeof(*iph) + hlen + len, GFP_ATOMIC);
+	skb = toytcp_output_alloc(hlen, data, len, &csum);
 	if (!skb) {
 		ip_rt_put(rt);
 		return ERR_PTR(-ENOMEM);
 	}
-	skb_reserve(skb, MAX_HEADER + sizeof(*iph));
-	th = skb_put(skb, hlen + len);
-	if (len)
-		memcpy(th + hlen, data, len);
-	toytcp_wire_fill(th, hlen + len, saddr, daddr, sport, dport,
-			 seq, ack, flags, wnd, mss);
+	th = skb->data;
+	toytcp_wire_fill_hdr(th, sport, dport, seq, ack, flags, wnd, mss);
+	toytcp_wire_set_csum(th, hlen + len, saddr, daddr, csum);
+	if (gso_mss)
+		toytcp_gso_mark(skb, gso_mss, len);
 	skb_reset_transport_header(skb);
 
 	iph = skb_push(skb, sizeof(*iph));
@@ -134,9 +182,12 @@ static struct sk_buff *toytcp_output_build(struct net *net, __be32 saddr,
 	return skb;
 }
 
-/* One segment of @conn, queued on @q; or why it could not be built. */
+/*
+ * One segment of @conn, queued on @q; or why it could not be built. Data
+ * of more than an MSS is a large segment (toytcp_output_queue_data()).
+ */
 static int toytcp_output_queue(struct toytcp_conn *conn, u32 seq, u32 ack,
-			       u8 flags, const void *data, u32 len,
+			       u8 flags, const struct toytcp_span *data, u32 len,
 			       struct sk_buff_head *q)
 {
 	const struct toytcp_key *key = &conn->key;
@@ -144,7 +195,8 @@ static int toytcp_output_queue(struct toytcp_conn *conn, u32 seq, u32 ack,
 
 	skb = toytcp_output_build(conn->tn->net, key->laddr, key->raddr,
 				  key->lport, key->rport, seq, ack, flags,
-				  conn->tcb.rcv_wnd, conn->tcb.adv_mss, data, len);
+				  conn->tcb.rcv_wnd, conn->tcb.adv_mss, data, len,
+				  conn->tcb.mss);
 	if (IS_ERR(skb))
 		return PTR_ERR(skb);
 	__skb_queue_tail(q, skb);
@@ -168,12 +220,13 @@ static int toytcp_output_queue(struct toytcp_conn *conn, u32 seq, u32 ack,
 int toytcp_output_queue_out(struct toytcp_conn *conn,
 			     const struct toytcp_out *out, struct sk_buff_head *q)
 {
-	const u8 *data = conn->sndbuf + (out->seq - conn->tcb.snd_una);
+	struct toytcp_span data;
 
+	toytcp_conn_snd_span(conn, out->seq - conn->tcb.snd_una, out->len, &data);
 	if (out->len)
 		conn->lsndtime = jiffies ?: 1;
 	return toytcp_output_queue(conn, out->seq, conn->tcb.rcv_nxt, out->flags,
-				   out->len ? data : NULL, out->len, q);
+				   &data, out->len, q);
 }
 
 /**
@@ -211,19 +264,47 @@ static void toytcp_output_queue_again(struct toytcp_conn *conn,
 			 TOYTCP_MIB_SLOWSTARTRETRANS : TOYTCP_MIB_FASTRETRANS);
 }
 
+/*
+ * How much new data one skb to the peer may carry: an MSS, or many where
+ * the route's device takes large segments (gso.c).
+ */
+static u32 toytcp_output_gso_max(struct toytcp_conn *conn)
+{
+	struct flowi4 fl4 = {
+		.daddr = conn->key.raddr,
+		.saddr = conn->key.laddr,
+		.flowi4_proto = TOYTCP_IPPROTO,
+	};
+	struct rtable *rt;
+	u32 max;
+
+	if (!READ_ONCE(toytcp_gso))
+		return conn->tcb.mss;
+	rt = ip_route_output_key(conn->tn->net, &fl4);
+	if (IS_ERR(rt))
+		return conn->tcb.mss;
+	max = toytcp_gso_max(rt->dst.dev, conn->tcb.mss);
+	ip_rt_put(rt);
+	return max;
+}
+
 /**
  * toytcp_output_queue_data() - queue every segment the windows allow
  * @conn: the connection, locked
  * @q: where to queue them for toytcp_output_xmit()
  *
  * New data as far as the peer's window and the congestion window let it;
- * in Loss, what counts as lost first (fsm.c's output engine decides).
- * After a silence of more than an RTO, cwnd restarts first.
+ * in Loss, what counts as lost first (fsm.c's output engine decides, in
+ * segments of an MSS). After a silence of more than an RTO, cwnd restarts
+ * first. New segments that follow each other with the same flags, no FIN
+ * among them, go as one large segment where the device allows (gso.c):
+ * @run gathers them.
  */
 void toytcp_output_queue_data(struct toytcp_conn *conn, struct sk_buff_head *q)
 {
 	struct toytcp_tcb *tcb = &conn->tcb;
-	struct toytcp_out out;
+	struct toytcp_out out, run = {};
+	u32 max = 0;
 
 	/* Silent for more than an RTO: what cwnd knew may be stale (cc.c). */
 	if (conn->lsndtime && tcb->snd_queued && !toytcp_fsm_outstanding(tcb))
@@ -236,8 +317,25 @@ void toytcp_output_queue_data(struct toytcp_conn *conn, struct sk_buff_head *q)
 		}
 		toytcp_rtt_sent(&conn->rtt, out.seq + out.len + !!(out.flags & TOYTCP_FIN),
 				toytcp_clock_us());
-		toytcp_output_queue_out(conn, &out, q);
+		if (run.len && out.len && !(out.flags & TOYTCP_FIN) &&
+		    out.flags == run.flags && out.seq == run.seq + run.len) {
+			if (!max)
+				max = toytcp_output_gso_max(conn);
+			if (run.len + out.len <= max) {
+				run.len += out.len;
+				continue;
+			}
+		}
+		if (run.len)
+			toytcp_output_queue_out(conn, &run, q);
+		run = out;
+		if (!out.len || (out.flags & TOYTCP_FIN)) {
+			toytcp_output_queue_out(conn, &out, q);
+			run.len = 0;
+		}
 	}
+	if (run.len)
+		toytcp_output_queue_out(conn, &run, q);
 }
 
 /**
@@ -276,7 +374,7 @@ void toytcp_output_answer(struct toytcp_net *tn, const struct toytcp_seg *seg,
 		return;
 	skb = toytcp_output_build(tn->net, seg->daddr, seg->saddr, seg->dport,
 				  seg->sport, reply->seq, reply->ack,
-				  reply->flags, wnd, 0, NULL, 0);
+				  reply->flags, wnd, 0, NULL, 0, 0);
 	if (IS_ERR(skb))
 		return;
 	__skb_queue_head_init(&q);
@@ -298,7 +396,8 @@ void toytcp_output_xmit(struct toytcp_net *tn, struct sk_buff_head *q)
 	while ((skb = __skb_dequeue(q))) {
 		const struct toytcp_hdr *th = (void *)skb_transport_header(skb);
 
-		TOYTCP_INC_STATS(tn, TOYTCP_MIB_OUTSEGS);
+		/* A large segment counts as the segments it stands for. */
+		TOYTCP_ADD_STATS(tn, TOYTCP_MIB_OUTSEGS, skb_shinfo(skb)->gso_segs ?: 1);
 		if (th->flags & TOYTCP_RST)
 			TOYTCP_INC_STATS(tn, TOYTCP_MIB_OUTRSTS);
 		ip_local_out(tn->net, NULL, skb);

@@ -58,6 +58,8 @@ unsigned int toytcp_backlog = 128;
 EXPORT_SYMBOL_IF_KUNIT(toytcp_backlog);
 unsigned int toytcp_syncookies = 1;
 EXPORT_SYMBOL_IF_KUNIT(toytcp_syncookies);
+unsigned int toytcp_gso = 1;
+EXPORT_SYMBOL_IF_KUNIT(toytcp_gso);
 unsigned int toytcp_max_conns = 16384;
 EXPORT_SYMBOL_IF_KUNIT(toytcp_max_conns);
 unsigned int toytcp_max_timewait = 8192;
@@ -140,6 +142,8 @@ TOYTCP_PARAM(delack_ms, toytcp_delack_ms, 0, 200,
 	     "delayed ACK: how long an ACK may wait, in ms; 0 never delays (default 40, as Linux)");
 TOYTCP_PARAM(backlog, toytcp_backlog, 1, 65535,
 	     "half-open (SYN_RECV) connections per listener before SYN cookies (default 128)");
+TOYTCP_PARAM(gso, toytcp_gso, 0, 1,
+	     "large segments to loopback and veth (gso.c): 1 on, 0 one MSS per packet (default 1)");
 TOYTCP_PARAM(syncookies, toytcp_syncookies, 0, 2,
 	     "SYN cookies: 0 never, 1 when a listener's backlog is full, 2 always (default 1)");
 TOYTCP_PARAM(max_conns, toytcp_max_conns, 1, 1 << 24,

@@ -21,6 +21,7 @@ extern unsigned int toytcp_keepalive_intvl_ms;
 extern unsigned int toytcp_keepalive_probes;
 extern unsigned int toytcp_backlog;
 extern unsigned int toytcp_syncookies;
+extern unsigned int toytcp_gso;
 extern unsigned int toytcp_max_conns;
 extern unsigned int toytcp_max_timewait;
 extern unsigned int toytcp_max_orphans;

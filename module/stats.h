@@ -57,6 +57,7 @@ struct toytcp_mib {
 
 /* Softirq or process context alike: this_cpu ops are irq-safe. */
 #define TOYTCP_INC_STATS(tn, field)	this_cpu_inc((tn)->mib->mibs[field])
+#define TOYTCP_ADD_STATS(tn, field, n)	this_cpu_add((tn)->mib->mibs[field], n)
 #define TOYTCP_DEC_STATS(tn, field)	this_cpu_dec((tn)->mib->mibs[field])
 
 struct toytcp_net;

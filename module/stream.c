@@ -2,8 +2,9 @@
 /*
  * The byte stream between a program and its connection:
  *
- *   send()     copies into the connection's send queue, at most SO_SNDBUF
- *              (toytcp_user_send_conn()); blocks for room, which ACKs
+ *   send()     copies into the connection's send queue (a ring, conn.c),
+ *              at most SO_SNDBUF (toytcp_user_send_conn()), and sends
+ *              once its last piece is in; blocks for room, which ACKs
  *              make (toytcp_stream_write_space())
  *   receive    in-order data stays in the segments' skbs, queued on
  *              sk_receive_queue (toytcp_stream_queue_data()); the window
@@ -143,8 +144,11 @@ void toytcp_stream_write_space(struct toytcp_conn *conn)
 	rcu_read_unlock();
 }
 
-/* The most one copy from the program takes: what kmalloc() gives easily. */
-#define TOYTCP_STREAM_CHUNK	(16 * 1024)
+/*
+ * The most one copy from the program takes: a large segment's worth
+ * (gso.c), so that a send() of 64 KiB takes the connection's lock once.
+ */
+#define TOYTCP_STREAM_CHUNK	(64 * 1024)
 
 /* A send may go on: false with *err set when it cannot. */
 static bool toytcp_stream_may_send(struct sock *sk, int *err)
@@ -163,6 +167,7 @@ int toytcp_stream_sendmsg(struct socket *sock, struct msghdr *msg,
 	struct sock *sk = sock->sk;
 	struct toytcp_conn *conn;
 	int flags = msg->msg_flags, err = 0;
+	bool queued = false, more;
 	size_t copied = 0;
 	u8 *buf = NULL;
 	long timeo;
@@ -183,6 +188,9 @@ int toytcp_stream_sendmsg(struct socket *sock, struct msghdr *msg,
 			break;
 		n = min_t(size_t, msg_data_left(msg), toytcp_stream_snd_room(sk, conn));
 		if (!n) {
+			if (queued)
+				toytcp_user_push(conn);	/* before waiting */
+			queued = false;
 			set_bit(SOCK_NOSPACE, &sk->sk_socket->flags);
 			err = -EAGAIN;
 			if (!timeo)
@@ -201,8 +209,8 @@ int toytcp_stream_sendmsg(struct socket *sock, struct msghdr *msg,
 		n = min_t(u32, n, TOYTCP_STREAM_CHUNK);
 		if (!buf) {
 			/* As big as this call's data, up to a chunk. */
-			buf = kmalloc(min_t(size_t, size, TOYTCP_STREAM_CHUNK),
-				      GFP_KERNEL);
+			buf = kvmalloc(min_t(size_t, size, TOYTCP_STREAM_CHUNK),
+				       GFP_KERNEL);
 			if (!buf) {
 				err = -ENOBUFS;
 				break;
@@ -212,14 +220,19 @@ int toytcp_stream_sendmsg(struct socket *sock, struct msghdr *msg,
 			err = -EFAULT;
 			break;
 		}
-		err = toytcp_user_send_conn(conn, buf, n, toytcp_stream_sndbuf(sk));
+		/* The pieces of one send() go out together, after the last. */
+		more = msg_data_left(msg) && n < toytcp_stream_snd_room(sk, conn);
+		err = toytcp_user_send_conn(conn, buf, n, toytcp_stream_sndbuf(sk), more);
 		if (err) {
 			err = err == -ENOMEM ? -ENOBUFS : -EPIPE;
 			break;
 		}
+		queued = more;
 		copied += n;
 	}
-	kfree(buf);
+	if (queued)
+		toytcp_user_push(conn);
+	kvfree(buf);
 out:
 	release_sock(sk);
 	if (copied)

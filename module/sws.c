@@ -95,16 +95,19 @@ EXPORT_SYMBOL_IF_KUNIT(toytcp_sws_update_due);
  * @unread: bytes in it the program has not read
  *
  * Half the buffer, as Linux keeps the other half for the skbs' overhead
- * (tcp_adv_win_scale 1), so SO_RCVBUF n gives a window of n; at most
- * TOYTCP_RCV_WND, what the 16-bit field says without window scaling;
- * less what is unread.
+ * (tcp_adv_win_scale 1), so SO_RCVBUF n gives a window of n; less what
+ * is unread; then at most TOYTCP_RCV_WND, what the 16-bit field says
+ * without window scaling. The room comes first and the field's limit
+ * after, as in Linux's __tcp_select_window(): a default buffer (208 KiB,
+ * a room of 104 KiB) keeps the window wide open while the program reads
+ * the last 64 KiB, instead of closing it until the read is done.
  *
  * Return: the room, in bytes.
  */
 u32 toytcp_sws_buf_wnd(u32 rcvbuf, u32 unread)
 {
-	u32 buf = min_t(u32, rcvbuf / 2, TOYTCP_RCV_WND);
+	u32 buf = rcvbuf / 2;
 
-	return buf > unread ? buf - unread : 0;
+	return min_t(u32, buf > unread ? buf - unread : 0, TOYTCP_RCV_WND);
 }
 EXPORT_SYMBOL_IF_KUNIT(toytcp_sws_buf_wnd);

@@ -239,31 +239,54 @@ static int toytcp_user_by_key(struct toytcp_net *tn, const struct toytcp_key *ke
  * @len: how many
  * @limit: the most bytes its send queue may hold (TOYTCP_SNDBUF_MAX for
  *         ctl, the socket's SO_SNDBUF for a socket)
+ * @more: more of the same send() follows at once: queue the bytes only,
+ *        and let the last piece send them all, in full segments (as
+ *        Linux's tcp_sendmsg() pushes once at the end); a caller that
+ *        stops early sends them with toytcp_user_push()
  *
  * Return: 0, -ENOENT (the connection ended), -ENOTCONN (the state takes
  * no data: a listener, or the user closed), -ENOBUFS (past @limit) or
  * -ENOMEM.
  */
 int toytcp_user_send_conn(struct toytcp_conn *conn, const void *data, u32 len,
-			  u32 limit)
+			  u32 limit, bool more)
 {
+	struct toytcp_span span;
 	struct sk_buff_head q;
-	u8 *space;
+	int ret;
 
 	if (!toytcp_user_lock(conn))
 		return -ENOENT;
 	__skb_queue_head_init(&q);
 	if (conn->tcb.snd_queued + len > limit)
-		space = ERR_PTR(-ENOBUFS);
+		ret = -ENOBUFS;
 	else
-		space = toytcp_conn_send_space(conn, len);
-	if (!IS_ERR(space)) {
-		memcpy(space, data, len);
-		toytcp_output_queue_data(conn, &q);
+		ret = toytcp_conn_send_space(conn, len, &span);
+	if (!ret) {
+		memcpy(span.p[0], data, span.len[0]);
+		if (span.len[1])
+			memcpy(span.p[1], data + span.len[0], span.len[1]);
+		if (!more)
+			toytcp_output_queue_data(conn, &q);
 		toytcp_timers_after_event(conn, TOYTCP_TIMER_KEEP);
 	}
 	toytcp_user_unlock(conn, &q);
-	return PTR_ERR_OR_ZERO(space);
+	return ret;
+}
+
+/**
+ * toytcp_user_push() - send what toytcp_user_send_conn() queued with @more
+ * @conn: the connection, referenced by the caller, unlocked
+ */
+void toytcp_user_push(struct toytcp_conn *conn)
+{
+	struct sk_buff_head q;
+
+	if (!toytcp_user_lock(conn))
+		return;
+	__skb_queue_head_init(&q);
+	toytcp_output_queue_data(conn, &q);
+	toytcp_user_unlock(conn, &q);
 }
 
 /**
@@ -284,7 +307,7 @@ int toytcp_user_send(struct toytcp_net *tn, const struct toytcp_key *key,
 
 	if (!conn)
 		return -ENOENT;
-	ret = toytcp_user_send_conn(conn, data, len, TOYTCP_SNDBUF_MAX);
+	ret = toytcp_user_send_conn(conn, data, len, TOYTCP_SNDBUF_MAX, false);
 	toytcp_conn_put(conn);
 	return ret;
 }

@@ -26,7 +26,8 @@ int toytcp_user_nodelay(struct toytcp_net *tn, const struct toytcp_key *key,
 
 /* The same calls on a connection the caller holds (a socket's, sock.c). */
 int toytcp_user_send_conn(struct toytcp_conn *conn, const void *data, u32 len,
-			  u32 limit);
+			  u32 limit, bool more);
+void toytcp_user_push(struct toytcp_conn *conn);
 int toytcp_user_close_conn(struct toytcp_conn *conn, long unused);
 int toytcp_user_abort_conn(struct toytcp_conn *conn, long unused);
 int toytcp_user_keepalive_conn(struct toytcp_conn *conn, long on);

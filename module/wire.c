@@ -157,11 +157,8 @@ enum toytcp_wire_err toytcp_wire_parse(struct sk_buff *skb, struct toytcp_seg *s
 }
 
 /**
- * toytcp_wire_fill() - write a header and checksum in front of a payload
- * @buf: toytcp_wire_hdr_len(@mss) bytes of header room, then the payload
- * @len: header plus payload, in bytes
- * @saddr: IP source address
- * @daddr: IP destination address
+ * toytcp_wire_fill_hdr() - write a header, its checksum left 0
+ * @th: toytcp_wire_hdr_len(@mss) bytes
  * @sport: source port (network order)
  * @dport: destination port (network order)
  * @seq: sequence number
@@ -172,13 +169,11 @@ enum toytcp_wire_err toytcp_wire_parse(struct sk_buff *skb, struct toytcp_seg *s
  *
  * SPEC §1: a SYN or SYN,ACK carries exactly one option, MSS (data offset
  * 6); every other segment none (data offset 5). The caller passes @mss
- * only for those.
+ * only for those. toytcp_wire_set_csum() finishes the header.
  */
-void toytcp_wire_fill(void *buf, unsigned int len, __be32 saddr, __be32 daddr,
-		      __be16 sport, __be16 dport, u32 seq, u32 ack, u8 flags,
-		      u16 wnd, u16 mss)
+void toytcp_wire_fill_hdr(struct toytcp_hdr *th, __be16 sport, __be16 dport,
+			  u32 seq, u32 ack, u8 flags, u16 wnd, u16 mss)
 {
-	struct toytcp_hdr *th = buf;
 	unsigned int hlen = toytcp_wire_hdr_len(mss);
 	u8 *opt = (u8 *)(th + 1);
 
@@ -196,6 +191,49 @@ void toytcp_wire_fill(void *buf, unsigned int len, __be32 saddr, __be32 daddr,
 		opt[1] = TOYTCP_OPT_MSS_LEN;
 		put_unaligned_be16(mss, opt + 2);
 	}
-	th->check = toytcp_wire_csum(saddr, daddr, len, csum_partial(buf, len, 0));
+}
+EXPORT_SYMBOL_IF_KUNIT(toytcp_wire_fill_hdr);
+
+/**
+ * toytcp_wire_set_csum() - the checksum of a filled header and its payload
+ * @th: the header, its checksum 0
+ * @len: header plus payload, in bytes
+ * @saddr: IP source address
+ * @daddr: IP destination address
+ * @payload: csum_partial() of the payload (0 for none)
+ */
+void toytcp_wire_set_csum(struct toytcp_hdr *th, unsigned int len,
+			  __be32 saddr, __be32 daddr, __wsum payload)
+{
+	unsigned int hlen = (th->doff_res >> 4) * 4;
+
+	th->check = toytcp_wire_csum(saddr, daddr, len,
+				     csum_partial(th, hlen, payload));
+}
+EXPORT_SYMBOL_IF_KUNIT(toytcp_wire_set_csum);
+
+/**
+ * toytcp_wire_fill() - write a header and checksum in front of a payload
+ * @buf: toytcp_wire_hdr_len(@mss) bytes of header room, then the payload
+ * @len: header plus payload, in bytes
+ * @saddr: IP source address
+ * @daddr: IP destination address
+ * @sport: source port (network order)
+ * @dport: destination port (network order)
+ * @seq: sequence number
+ * @ack: acknowledgment number (sent as 0 without TOYTCP_ACK)
+ * @flags: control bits
+ * @wnd: window to advertise
+ * @mss: the MSS option to carry; 0 for none
+ */
+void toytcp_wire_fill(void *buf, unsigned int len, __be32 saddr, __be32 daddr,
+		      __be16 sport, __be16 dport, u32 seq, u32 ack, u8 flags,
+		      u16 wnd, u16 mss)
+{
+	unsigned int hlen = toytcp_wire_hdr_len(mss);
+
+	toytcp_wire_fill_hdr(buf, sport, dport, seq, ack, flags, wnd, mss);
+	toytcp_wire_set_csum(buf, len, saddr, daddr,
+			     csum_partial(buf + hlen, len - hlen, 0));
 }
 EXPORT_SYMBOL_IF_KUNIT(toytcp_wire_fill);

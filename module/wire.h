@@ -101,6 +101,10 @@ enum toytcp_wire_err {
 enum toytcp_wire_err toytcp_wire_check(const void *buf, unsigned int len,
 				       __be32 saddr, __be32 daddr,
 				       struct toytcp_seg *seg);
+void toytcp_wire_fill_hdr(struct toytcp_hdr *th, __be16 sport, __be16 dport,
+			  u32 seq, u32 ack, u8 flags, u16 wnd, u16 mss);
+void toytcp_wire_set_csum(struct toytcp_hdr *th, unsigned int len,
+			  __be32 saddr, __be32 daddr, __wsum payload);
 void toytcp_wire_fill(void *buf, unsigned int len, __be32 saddr, __be32 daddr,
 		      __be16 sport, __be16 dport, u32 seq, u32 ack, u8 flags,
 		      u16 wnd, u16 mss);

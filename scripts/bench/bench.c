@@ -13,15 +13,25 @@
  *   bench -P PROTO stream ADDR PORT    bulk one way; bytes/s
  *   bench -P PROTO handshake ADDR PORT a burst of -n connects; the time
  *                                      until all are established
+ *   bench -P PROTO hold ADDR PORT      open -n connections and hold them:
+ *                                      SIGUSR1 closes them all (this side
+ *                                      first, so this side keeps the
+ *                                      TIME_WAITs), SIGTERM ends
+ *   bench udpsink PORT                 count UDP datagrams for -t seconds
+ *                                      from the first; packets/s
+ *   bench udp ADDR PORT                send 1-byte UDP datagrams for -t + 1
+ *                                      seconds, as fast as it can
  *
  * Options: -f FLOWS parallel flows (threads, default 1), -t SECONDS
- * (default 5), -n CONNECTIONS for handshake (default 100). The server
- * answers each byte of a connection with one byte while the client sends
- * single bytes, and takes whatever else it gets: a connection whose first
- * byte is 'S' is a stream, drained.
+ * (default 5), -n CONNECTIONS for handshake and hold (default 100), -p
+ * PORTS: serve listens on PORT .. PORT + PORTS - 1, hold spreads its
+ * connections over them (one client address has 28,232 ephemeral ports
+ * per destination). The server answers each byte of a connection with one
+ * byte while the client sends single bytes, and takes whatever else it
+ * gets: a connection whose first byte is 'S' is a stream, drained.
  *
  * Each client prints one line of NAME=VALUE pairs (test, proto, flows,
- * seconds, and the figures), for scripts/bench/run to gather.
+ * seconds, and the figures), for scripts/bench/guest.sh to gather.
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -33,7 +43,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/epoll.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -46,6 +58,7 @@ static int proto = 253;
 static int flows = 1;
 static double seconds = 5;
 static int burst = 100;
+static int nports = 1;
 static struct sockaddr_in peer;
 
 static void die(const char *what)
@@ -60,6 +73,23 @@ static double now(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* As many descriptors as the kernel allows a process (fs.nr_open). */
+static void raise_nofile(void)
+{
+	struct rlimit rl;
+	FILE *f = fopen("/proc/sys/fs/nr_open", "r");
+	long n;
+
+	if (!f)
+		return;
+	if (fscanf(f, "%ld", &n) == 1) {
+		rl.rlim_cur = n;
+		rl.rlim_max = n;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
+	fclose(f);
 }
 
 static int new_socket(void)
@@ -100,20 +130,30 @@ static void get1(int fd)
 		die("read");
 }
 
-/* The server: one epoll loop; echo byte for byte, or drain a stream. */
-static _Noreturn void serve(int port)
+/* A listener on @port, in epoll @ep; its epoll data is ~fd. */
+static void serve_port(int ep, int port)
 {
 	struct sockaddr_in addr = { .sin_family = AF_INET, .sin_port = htons(port) };
-	static char buf[STREAM_BUF];
-	struct epoll_event ev, evs[64];
-	int lfd = new_socket(), ep, one = 1;
+	struct epoll_event ev;
+	int lfd = new_socket(), one = 1;
 
 	setsockopt(lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
 	if (bind(lfd, (struct sockaddr *)&addr, sizeof(addr)) || listen(lfd, 4096))
 		die("bind/listen");
-	ep = epoll_create1(0);
-	ev = (struct epoll_event){ .events = EPOLLIN, .data.fd = lfd };
+	ev = (struct epoll_event){ .events = EPOLLIN, .data.fd = ~lfd };
 	epoll_ctl(ep, EPOLL_CTL_ADD, lfd, &ev);
+}
+
+/* The server: one epoll loop; echo byte for byte, or drain a stream. */
+static _Noreturn void serve(int port)
+{
+	static char buf[STREAM_BUF];
+	struct epoll_event ev, evs[64];
+	int ep = epoll_create1(0);
+
+	raise_nofile();
+	for (int i = 0; i < nports; i++)
+		serve_port(ep, port + i);
 	printf("serving\n");
 	fflush(stdout);
 	for (;;) {
@@ -123,8 +163,8 @@ static _Noreturn void serve(int port)
 			int fd = evs[i].data.fd;
 			ssize_t got;
 
-			if (fd == lfd) {
-				int c = accept(lfd, NULL, NULL);
+			if (fd < 0) {
+				int c = accept(~fd, NULL, NULL);
 
 				if (c < 0)
 					continue;
@@ -242,6 +282,136 @@ static int connect_burst(void)
 	return 0;
 }
 
+/* @n non-blocking connects to peer's port + @i % nports, all completed. */
+static void connect_window(int *fds, int first, int n)
+{
+	struct pollfd p[256];
+	int left = n;
+
+	for (int i = 0; i < n; i++) {
+		struct sockaddr_in to = peer;
+
+		to.sin_port = htons(ntohs(peer.sin_port) + (first + i) % nports);
+		p[i].fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, proto);
+		if (p[i].fd < 0)
+			die("socket");
+		if (connect(p[i].fd, (struct sockaddr *)&to, sizeof(to)) &&
+		    errno != EINPROGRESS)
+			die("connect");
+		p[i].events = POLLOUT;
+		fds[first + i] = p[i].fd;
+	}
+	while (left) {
+		if (poll(p, n, 10000) <= 0)
+			die("poll");
+		for (int i = 0; i < n; i++) {
+			if (p[i].fd < 0 || !p[i].revents)
+				continue;
+			if (p[i].revents & (POLLERR | POLLHUP))
+				die("a connect failed");
+			p[i].fd = -1;
+			left--;
+		}
+	}
+}
+
+/*
+ * Open -n connections, 256 at a time, and hold them. SIGUSR1 closes them
+ * all from this side; SIGTERM ends the program.
+ */
+static int hold_conns(void)
+{
+	int *fds = calloc(burst, sizeof(*fds)), sig;
+	sigset_t set;
+	double t0;
+
+	if (!fds)
+		die("calloc");
+	raise_nofile();
+	sigemptyset(&set);
+	sigaddset(&set, SIGUSR1);
+	sigaddset(&set, SIGTERM);
+	sigprocmask(SIG_BLOCK, &set, NULL);
+	t0 = now();
+	for (int i = 0; i < burst; i += 256)
+		connect_window(fds, i, burst - i < 256 ? burst - i : 256);
+	printf("test=hold proto=%d connections=%d seconds=%.3f\n", proto, burst,
+	       now() - t0);
+	fflush(stdout);
+	while (!sigwait(&set, &sig) && sig == SIGUSR1) {
+		t0 = now();
+		for (int i = 0; i < burst; i++)
+			if (fds[i] >= 0)
+				close(fds[i]);
+		for (int i = 0; i < burst; i++)
+			fds[i] = -1;
+		printf("test=close proto=%d connections=%d seconds=%.3f\n", proto,
+		       burst, now() - t0);
+		fflush(stdout);
+	}
+	return 0;
+}
+
+/* Count UDP datagrams for -t seconds from the first one. */
+static int udpsink(int port)
+{
+	struct sockaddr_in addr = { .sin_family = AF_INET, .sin_port = htons(port) };
+	struct timeval tv = { .tv_sec = 1 };
+	static char bufs[64][64];
+	struct mmsghdr msgs[64];
+	struct iovec iov[64];
+	uint64_t packets = 0;
+	int fd = socket(AF_INET, SOCK_DGRAM, 0), size = 8 << 20;
+	double t0 = 0, end = 0;
+
+	if (fd < 0 || bind(fd, (struct sockaddr *)&addr, sizeof(addr)))
+		die("udp bind");
+	setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof(size));
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	for (int i = 0; i < 64; i++) {
+		iov[i] = (struct iovec){ .iov_base = bufs[i], .iov_len = sizeof(bufs[i]) };
+		msgs[i] = (struct mmsghdr){ .msg_hdr = { .msg_iov = &iov[i], .msg_iovlen = 1 } };
+	}
+	printf("serving\n");
+	fflush(stdout);
+	for (;;) {
+		int n = recvmmsg(fd, msgs, 64, 0, NULL);
+		double t = now();
+
+		if (n < 0 && t0)
+			die("no datagram for a second");
+		if (n <= 0)
+			continue;
+		if (!t0) {
+			t0 = t;
+			end = t0 + seconds;
+		}
+		if (t >= end)
+			break;
+		packets += n;
+	}
+	printf("test=udp proto=17 seconds=%.3f packets=%llu pps=%.0f\n", seconds,
+	       (unsigned long long)packets, packets / seconds);
+	return 0;
+}
+
+/* Send 1-byte datagrams, 32 a call, for -t + 1 seconds. */
+static int udp_send(void)
+{
+	struct mmsghdr msgs[32];
+	struct iovec iov = { .iov_base = "u", .iov_len = 1 };
+	int fd = socket(AF_INET, SOCK_DGRAM, 0);
+	double end = now() + seconds + 1;
+
+	if (fd < 0 || connect(fd, (struct sockaddr *)&peer, sizeof(peer)))
+		die("connect (UDP)");
+	for (int i = 0; i < 32; i++)
+		msgs[i] = (struct mmsghdr){ .msg_hdr = { .msg_iov = &iov, .msg_iovlen = 1 } };
+	while (now() < end)
+		sendmmsg(fd, msgs, 32, 0);	/* ENOBUFS: the queue is full */
+	return 0;
+}
+
 static int client(const char *test)
 {
 	static struct flow fl[MAX_FLOWS];
@@ -251,6 +421,10 @@ static int client(const char *test)
 
 	if (!strcmp(test, "handshake"))
 		return connect_burst();
+	if (!strcmp(test, "hold"))
+		return hold_conns();
+	if (!strcmp(test, "udp"))
+		return udp_send();
 	for (int i = 0; i < flows; i++) {
 		fl[i].fn = !strcmp(test, "crr") ? crr : !strcmp(test, "rr") ? rr :
 			   !strcmp(test, "stream") ? stream : NULL;
@@ -301,7 +475,7 @@ int main(int argc, char **argv)
 {
 	int opt;
 
-	while ((opt = getopt(argc, argv, "P:f:t:n:")) != -1) {
+	while ((opt = getopt(argc, argv, "P:f:t:n:p:")) != -1) {
 		switch (opt) {
 		case 'P':
 			proto = atoi(optarg);
@@ -315,16 +489,21 @@ int main(int argc, char **argv)
 		case 'n':
 			burst = atoi(optarg);
 			break;
+		case 'p':
+			nports = atoi(optarg);
+			break;
 		default:
 			return 2;
 		}
 	}
-	if (flows < 1 || flows > MAX_FLOWS || optind >= argc) {
-		fprintf(stderr, "%s\n", "usage: bench [-P PROTO] [-f FLOWS] [-t S] [-n N] serve PORT | crr|rr|stream|handshake ADDR PORT");
+	if (flows < 1 || flows > MAX_FLOWS || nports < 1 || burst < 1 || optind >= argc) {
+		fprintf(stderr, "%s\n", "usage: bench [-P PROTO] [-f FLOWS] [-t S] [-n N] [-p PORTS] serve|udpsink PORT | crr|rr|stream|handshake|hold|udp ADDR PORT");
 		return 2;
 	}
 	if (!strcmp(argv[optind], "serve") && optind + 1 < argc)
 		serve(atoi(argv[optind + 1]));
+	if (!strcmp(argv[optind], "udpsink") && optind + 1 < argc)
+		return udpsink(atoi(argv[optind + 1]));
 	if (optind + 2 >= argc)
 		return 2;
 	peer.sin_family = AF_INET;
