@@ -153,6 +153,8 @@ class Bench:
                 self.unload()
             pps[mode].append(self.udp())
         self.unload()
+        log('UDP packets/s, not loaded:', *(f'{v:.0f}' for v in pps['none']))
+        log('UDP packets/s, loaded:', *(f'{v:.0f}' for v in pps['toytcp']))
         for mode, vals in pps.items():
             self.record('udp_pps', mode, 0, statistics.median(vals), 'packets/s')
         self.hosts_down()

@@ -164,6 +164,12 @@ def hook(fig, t):
 COLOURS = {'toytcp': '#1f4e99', 'Linux TCP': '#b03a2e'}
 
 
+def nice(v):
+    """The least of 1, 2, 2.5, 5 times a power of ten that is at least v."""
+    e = 10 ** math.floor(math.log10(v))
+    return next(m * e for m in (1, 2, 2.5, 5, 10) if m * e >= v)
+
+
 def chart(path, title, xlabel, ylabel, lines, logy=False):
     """A line chart, log x, as SVG (and PNG beside it)."""
     W, H, L, R, T, B = 760, 400, 80, 210, 40, 55
@@ -178,7 +184,8 @@ def chart(path, title, xlabel, ylabel, lines, logy=False):
         y0 = math.floor(math.log10(min(ys)))
         y1 = max(math.ceil(math.log10(max(ys))), y0 + 1)
     else:
-        y0, y1 = 0, max(ys) * 1.15
+        step = nice(max(ys) * 1.15 / 5)
+        y0, y1 = 0, step * math.ceil(max(ys) * 1.15 / step)
 
     def px(x):
         return L + (math.log10(x) - x0) / (x1 - x0) * (W - L - R)
@@ -196,7 +203,7 @@ def chart(path, title, xlabel, ylabel, lines, logy=False):
         svg.append(f'<line x1="{x}" y1="{T}" x2="{x}" y2="{H - B}" stroke="#ddd"/>')
         svg.append(f'<text x="{x}" y="{H - B + 16}" text-anchor="middle">{count(10 ** e)}</text>')
     ticks = [10 ** e for e in range(y0, y1 + 1)] if logy else \
-        [y1 * i / 5 for i in range(6)]
+        [step * i for i in range(round(y1 / step) + 1)]
     for v in ticks:
         y = py(v)
         svg.append(f'<line x1="{L}" y1="{y}" x2="{W - R}" y2="{y}" stroke="#ddd"/>')
@@ -207,7 +214,8 @@ def chart(path, title, xlabel, ylabel, lines, logy=False):
     for i, (name, dash, ps) in enumerate(lines):
         colour = COLOURS[name.split(',')[0]]
         d = ' '.join(f'{px(x):.1f},{py(y):.1f}' for x, y in ps)
-        style = ' stroke-dasharray="6,4"' if dash else ''
+        style = ' stroke-dasharray="6,4"' if dash else \
+            ' stroke-dasharray="2,3"' if 'entry' in name else ''
         svg.append(f'<polyline points="{d}" fill="none" stroke="{colour}" stroke-width="2"{style}/>')
         for x, y in ps:
             svg.append(f'<circle cx="{px(x):.1f}" cy="{py(y):.1f}" r="3.5" fill="{colour}"/>')
@@ -230,6 +238,7 @@ def curves(fig, out):
     chart(os.path.join(out, 'listing.svg'), 'reading the connection list',
           'connections listed', 'milliseconds', pair('list', 1e3), logy=True)
     mem = [('toytcp, ESTABLISHED', False, series(fig, 'mem_estab', TOY)),
+           ('toytcp, table entry', False, series(fig, 'mem_conn', TOY)),
            ('toytcp, TIME_WAIT', True, series(fig, 'mem_tw', TOY)),
            ('Linux TCP, ESTABLISHED', False, series(fig, 'mem_estab', TCP)),
            ('Linux TCP, TIME_WAIT', True, series(fig, 'mem_tw', TCP))]
