@@ -333,6 +333,80 @@ static void toytcp_table_backlog_test(struct kunit *test)
 	fake_net_free(tn);
 }
 
+/* Queue @n bytes counting on from *@next (as a sender's SEND does). */
+static void ring_put(struct kunit *test, struct toytcp_conn *conn, u32 n, u8 *next)
+{
+	struct toytcp_span sp;
+	u32 i, k;
+
+	KUNIT_ASSERT_EQ(test, toytcp_conn_send_space(conn, n, &sp), 0);
+	KUNIT_ASSERT_EQ(test, sp.len[0] + sp.len[1], n);
+	for (k = 0; k < 2; k++)
+		for (i = 0; i < sp.len[k]; i++)
+			sp.p[k][i] = (*next)++;
+}
+
+/* The whole queue reads back counting on from @first. */
+static void ring_check(struct kunit *test, struct toytcp_conn *conn, u8 first)
+{
+	struct toytcp_span sp;
+	u32 i, k, bad = 0;
+
+	toytcp_conn_snd_span(conn, 0, conn->tcb.snd_queued, &sp);
+	KUNIT_EXPECT_EQ(test, sp.len[0] + sp.len[1], conn->tcb.snd_queued);
+	for (k = 0; k < 2; k++)
+		for (i = 0; i < sp.len[k]; i++)
+			bad += sp.p[k][i] != first++;
+	KUNIT_EXPECT_EQ(test, bad, 0);
+}
+
+/* The peer acknowledges the oldest @n bytes (as fsm.c and input.c do). */
+static void ring_ack(struct toytcp_conn *conn, u32 n, u8 *first)
+{
+	conn->tcb.snd_queued -= n;
+	toytcp_conn_ack_data(conn, n);
+	*first += n;
+}
+
+/*
+ * The send queue is a ring (conn.c): the bytes read back in the order
+ * they went in across the ring's end, an ACK only moves the head, and a
+ * ring that grows keeps the order, however it had wrapped.
+ */
+static void toytcp_conn_ring_test(struct kunit *test)
+{
+	struct toytcp_net *tn = fake_net(test);
+	struct toytcp_key key = key_of(1, 7, 100);
+	struct toytcp_conn *conn = add(test, tn, &key, TOYTCP_ESTABLISHED);
+	u8 next = 0, first = 0;
+	struct toytcp_span sp;
+	int round;
+
+	KUNIT_ASSERT_NOT_NULL(test, conn);
+	spin_lock_bh(&conn->lock);
+	for (round = 0; round < 10; round++) {
+		ring_put(test, conn, 300, &next);
+		KUNIT_EXPECT_EQ(test, conn->sndbuf_size, 512U);
+		ring_check(test, conn, first);
+		ring_ack(conn, 300, &first);
+	}
+	KUNIT_EXPECT_NE(test, conn->sndbuf_head, 0U);	/* it went round */
+	ring_put(test, conn, 400, &next);
+	ring_ack(conn, 100, &first);
+	ring_put(test, conn, 200, &next);	/* wraps */
+	ring_check(test, conn, first);
+	ring_put(test, conn, 400, &next);	/* 900: grows */
+	KUNIT_EXPECT_EQ(test, conn->sndbuf_size, 1024U);
+	KUNIT_EXPECT_EQ(test, conn->sndbuf_head, 0U);
+	ring_check(test, conn, first);
+	/* Bytes from the middle: where SND.NXT's segment starts. */
+	toytcp_conn_snd_span(conn, 250, 10, &sp);
+	KUNIT_EXPECT_EQ(test, sp.len[0], 10U);
+	KUNIT_EXPECT_EQ(test, sp.p[0][0], (u8)(first + 250));
+	spin_unlock_bh(&conn->lock);
+	fake_net_free(tn);
+}
+
 static struct kunit_case toytcp_table_cases[] = {
 	KUNIT_CASE(toytcp_table_basic_test),
 	KUNIT_CASE(toytcp_table_listener_test),
@@ -343,6 +417,7 @@ static struct kunit_case toytcp_table_cases[] = {
 	KUNIT_CASE(toytcp_challenge_limit_test),
 	KUNIT_CASE(toytcp_table_bounds_test),
 	KUNIT_CASE(toytcp_table_backlog_test),
+	KUNIT_CASE(toytcp_conn_ring_test),
 	{}
 };
 

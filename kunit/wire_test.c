@@ -11,6 +11,22 @@
 #define IP(a, b, c, d)	htonl(((a) << 24) | ((b) << 16) | ((c) << 8) | (d))
 
 /*
+ * A whole segment in @buf as output.c makes one: the header
+ * (toytcp_wire_fill_hdr()), then the checksum over it and the payload
+ * behind it (toytcp_wire_set_csum()).
+ */
+static void toytcp_wire_fill(void *buf, unsigned int len, __be32 saddr,
+			     __be32 daddr, __be16 sport, __be16 dport, u32 seq,
+			     u32 ack, u8 flags, u16 wnd, u16 mss)
+{
+	unsigned int hlen = toytcp_wire_hdr_len(mss);
+
+	toytcp_wire_fill_hdr(buf, sport, dport, seq, ack, flags, wnd, mss);
+	toytcp_wire_set_csum(buf, len, saddr, daddr,
+			     csum_partial(buf + hlen, len - hlen, 0));
+}
+
+/*
  * 10.0.0.1:40001 -> 10.0.0.2:7 seq 107 ack 301 PSH,ACK win 65535 "hello",
  * as scripts/tools/seg.py (an independent implementation) builds it.
  */

@@ -527,6 +527,7 @@ void toytcp_conn_snd_span(const struct toytcp_conn *conn, u32 off, u32 len,
 	span->p[1] = conn->sndbuf;
 	span->len[1] = len - first;
 }
+EXPORT_SYMBOL_IF_KUNIT(toytcp_conn_snd_span);
 
 /**
  * toytcp_conn_send_space() - the SEND call's bookkeeping: queue @len bytes
@@ -559,6 +560,7 @@ int toytcp_conn_send_space(struct toytcp_conn *conn, u32 len,
 	toytcp_conn_snd_span(conn, queued, len, span);
 	return 0;
 }
+EXPORT_SYMBOL_IF_KUNIT(toytcp_conn_send_space);
 
 /**
  * toytcp_conn_ack_data() - the peer acknowledged the oldest @len bytes
@@ -575,6 +577,7 @@ void toytcp_conn_ack_data(struct toytcp_conn *conn, u32 len)
 	if (conn->sk)
 		toytcp_stream_write_space(conn);
 }
+EXPORT_SYMBOL_IF_KUNIT(toytcp_conn_ack_data);
 
 /**
  * toytcp_conn_cache_init() - the slab for connections, and the ISN secret

@@ -263,7 +263,8 @@ int toytcp_user_send_conn(struct toytcp_conn *conn, const void *data, u32 len,
 	else
 		ret = toytcp_conn_send_space(conn, len, &span);
 	if (!ret) {
-		memcpy(span.p[0], data, span.len[0]);
+		if (span.len[0])
+			memcpy(span.p[0], data, span.len[0]);
 		if (span.len[1])
 			memcpy(span.p[1], data + span.len[0], span.len[1]);
 		if (!more)

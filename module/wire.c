@@ -211,29 +211,3 @@ void toytcp_wire_set_csum(struct toytcp_hdr *th, unsigned int len,
 				     csum_partial(th, hlen, payload));
 }
 EXPORT_SYMBOL_IF_KUNIT(toytcp_wire_set_csum);
-
-/**
- * toytcp_wire_fill() - write a header and checksum in front of a payload
- * @buf: toytcp_wire_hdr_len(@mss) bytes of header room, then the payload
- * @len: header plus payload, in bytes
- * @saddr: IP source address
- * @daddr: IP destination address
- * @sport: source port (network order)
- * @dport: destination port (network order)
- * @seq: sequence number
- * @ack: acknowledgment number (sent as 0 without TOYTCP_ACK)
- * @flags: control bits
- * @wnd: window to advertise
- * @mss: the MSS option to carry; 0 for none
- */
-void toytcp_wire_fill(void *buf, unsigned int len, __be32 saddr, __be32 daddr,
-		      __be16 sport, __be16 dport, u32 seq, u32 ack, u8 flags,
-		      u16 wnd, u16 mss)
-{
-	unsigned int hlen = toytcp_wire_hdr_len(mss);
-
-	toytcp_wire_fill_hdr(buf, sport, dport, seq, ack, flags, wnd, mss);
-	toytcp_wire_set_csum(buf, len, saddr, daddr,
-			     csum_partial(buf + hlen, len - hlen, 0));
-}
-EXPORT_SYMBOL_IF_KUNIT(toytcp_wire_fill);

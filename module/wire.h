@@ -105,9 +105,6 @@ void toytcp_wire_fill_hdr(struct toytcp_hdr *th, __be16 sport, __be16 dport,
 			  u32 seq, u32 ack, u8 flags, u16 wnd, u16 mss);
 void toytcp_wire_set_csum(struct toytcp_hdr *th, unsigned int len,
 			  __be32 saddr, __be32 daddr, __wsum payload);
-void toytcp_wire_fill(void *buf, unsigned int len, __be32 saddr, __be32 daddr,
-		      __be16 sport, __be16 dport, u32 seq, u32 ack, u8 flags,
-		      u16 wnd, u16 mss);
 
 struct sk_buff;
 enum toytcp_wire_err toytcp_wire_parse(struct sk_buff *skb, struct toytcp_seg *seg);
