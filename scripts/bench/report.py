@@ -145,8 +145,9 @@ def scale(fig, t):
               f'{lv / toy[n]:.2f}x' if lv else '', '', None)
     big, prev = ns[-1], ns[-2]
     r = toy[big] / toy[prev]
+    goal = LINEAR * big / prev / 10
     t.add(f'listing: {count(big)} against {count(prev)}', '', '', f'{r:.1f}x',
-          f'<= {LINEAR * big / prev / 10:.0f}x', r <= LINEAR * big / prev / 10)
+          f'<= {goal:.3g}x', r <= goal)
 
 
 def hook(fig, t):
@@ -173,6 +174,9 @@ def nice(v):
 def chart(path, title, xlabel, ylabel, lines, logy=False):
     """A line chart, log x, as SVG (and PNG beside it)."""
     W, H, L, R, T, B = 760, 400, 80, 210, 40, 55
+    # Log axes take positive values only (main() reports any other).
+    lines = [(n, d, [(x, y) for x, y in ps if x > 0 and (y > 0 or not logy)])
+             for n, d, ps in lines]
     pts = [p for _, dash, ps in lines for p in ps]
     if not pts:
         return
