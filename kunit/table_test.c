@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * KUnit: the connection table (suite toytcp_table) and the timers (suite
- * toytcp_timers), on a stand-in namespace: a struct toytcp_net of the
- * test's own with a table and counters but no hook.
+ * KUnit: the connection table (suite toytcp_table), the timers (suite
+ * toytcp_timers) and TIME_WAIT (suite toytcp_timewait), on a stand-in
+ * namespace: a struct toytcp_net of the test's own with its tables and
+ * counters but no hook.
  */
 #include <kunit/test.h>
 #include <linux/delay.h>
@@ -11,6 +12,8 @@
 #include "params.h"
 #include "stats.h"
 #include "timers.h"
+#include "timewait.h"
+#include "user.h"
 
 #define IP(a, b, c, d)	htonl(((a) << 24) | ((b) << 16) | ((c) << 8) | (d))
 
@@ -23,6 +26,7 @@ static struct toytcp_net *fake_net(struct kunit *test)
 	tn->mib = alloc_percpu(struct toytcp_mib);
 	KUNIT_ASSERT_NOT_NULL(test, tn->mib);
 	KUNIT_ASSERT_EQ(test, toytcp_table_init(&tn->table), 0);
+	KUNIT_ASSERT_EQ(test, toytcp_tw_init(&tn->tw), 0);
 	return tn;
 }
 
@@ -30,6 +34,7 @@ static void fake_net_free(struct toytcp_net *tn)
 {
 	toytcp_table_flush(&tn->table);
 	toytcp_table_destroy(&tn->table);
+	toytcp_tw_flush(&tn->tw);
 	free_percpu(tn->mib);
 }
 
@@ -236,14 +241,14 @@ static void toytcp_challenge_limit_test(struct kunit *test)
 
 	spin_lock_bh(&c1->lock);
 	for (i = 0; i < 3 * TOYTCP_CHALLENGE_PER_SEC; i++)
-		allowed += toytcp_conn_challenge_allowed(c1, t + i);
+		allowed += toytcp_challenge_allowed(&c1->limit, t + i);
 	KUNIT_EXPECT_EQ(test, allowed, TOYTCP_CHALLENGE_PER_SEC);
 	/* A second later, a fresh allowance. */
-	KUNIT_EXPECT_TRUE(test, toytcp_conn_challenge_allowed(c1, t + HZ));
+	KUNIT_EXPECT_TRUE(test, toytcp_challenge_allowed(&c1->limit, t + HZ));
 	spin_unlock_bh(&c1->lock);
 	/* Another connection has its own: no host-wide counter. */
 	spin_lock_bh(&c2->lock);
-	KUNIT_EXPECT_TRUE(test, toytcp_conn_challenge_allowed(c2, t + 1));
+	KUNIT_EXPECT_TRUE(test, toytcp_challenge_allowed(&c2->limit, t + 1));
 	spin_unlock_bh(&c2->lock);
 	fake_net_free(tn);
 }
@@ -257,15 +262,15 @@ static void toytcp_table_bounds_test(struct kunit *test)
 {
 	unsigned int saved_conns = toytcp_max_conns, saved_tw = toytcp_max_timewait;
 	struct toytcp_net *tn = fake_net(test);
+	struct toytcp_key keys[3];
 	struct toytcp_conn *c[3];
 	int i;
 
 	toytcp_max_conns = 2;
 	toytcp_max_timewait = 1;
 	for (i = 0; i < 3; i++) {
-		struct toytcp_key key = key_of(1, 7, 100 + i);
-
-		c[i] = toytcp_conn_alloc(tn, &key, GFP_KERNEL);
+		keys[i] = key_of(1, 7, 100 + i);
+		c[i] = toytcp_conn_alloc(tn, &keys[i], GFP_KERNEL);
 		KUNIT_ASSERT_NOT_NULL(test, c[i]);
 	}
 	KUNIT_EXPECT_EQ(test, toytcp_conn_charge(c[0]), 0);
@@ -280,12 +285,16 @@ static void toytcp_table_bounds_test(struct kunit *test)
 		toytcp_conn_set_state(c[i], TOYTCP_TIME_WAIT);
 		spin_unlock_bh(&c[i]->lock);
 	}
-	/* The first waits; the second found TIME_WAIT full and closed. */
-	KUNIT_EXPECT_STREQ(test, toytcp_state_name(c[0]->tcb.state), "TIME_WAIT");
+	/*
+	 * The first waits, as a tw holding its place under max_conns; the
+	 * second found TIME_WAIT full and closed. Both connections left.
+	 */
+	KUNIT_EXPECT_TRUE(test, toytcp_tw_exists(tn, &keys[0]));
+	KUNIT_EXPECT_FALSE(test, toytcp_tw_exists(tn, &keys[1]));
 	KUNIT_EXPECT_EQ(test, toytcp_stats_read(tn, TOYTCP_MIB_TWOVERFLOW), 1UL);
-	KUNIT_EXPECT_EQ(test, atomic_read(&tn->table.timewait), 1);
+	KUNIT_EXPECT_EQ(test, atomic_read(&tn->tw.count), 1);
 	KUNIT_EXPECT_EQ(test, atomic_read(&tn->table.conns), 1);
-	KUNIT_EXPECT_EQ(test, toytcp_table_count(&tn->table), 1U);
+	KUNIT_EXPECT_EQ(test, toytcp_table_count(&tn->table), 0U);
 	/* Its charge back, a new connection fits again. */
 	c[2] = toytcp_conn_alloc(tn, &(struct toytcp_key){ .lport = 1 }, GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, c[2]);
@@ -293,7 +302,7 @@ static void toytcp_table_bounds_test(struct kunit *test)
 	toytcp_conn_put(c[2]);		/* never inserted: its charge ... */
 	atomic_dec(&tn->table.conns);	/* ... is the caller's to return */
 	fake_net_free(tn);
-	KUNIT_EXPECT_EQ(test, atomic_read(&tn->table.timewait), 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&tn->tw.count), 0);
 	KUNIT_EXPECT_EQ(test, atomic_read(&tn->table.conns), 0);
 	toytcp_max_conns = saved_conns;
 	toytcp_max_timewait = saved_tw;
@@ -444,45 +453,6 @@ static bool is_dead(struct toytcp_conn *conn)
 }
 
 /*
- * TIME_WAIT lasts 2 * msl_ms and a retransmitted FIN restarts it. With
- * msl_ms = 500: armed at 0, restarted at 500 (due at 1500), alive at
- * 1100 though the first arming was due at 1000, gone by 2200.
- */
-static void toytcp_timers_time_wait_test(struct kunit *test)
-{
-	struct toytcp_net *tn = fake_net(test);
-	struct toytcp_key k = key_of(1, 7, 40001);
-	unsigned int msl = toytcp_msl_ms;
-	struct toytcp_conn *conn;
-	s64 left;
-
-	WRITE_ONCE(toytcp_msl_ms, 500);
-	conn = hold(add(test, tn, &k, TOYTCP_TIME_WAIT));
-	spin_lock_bh(&conn->lock);
-	toytcp_timers_after_event(conn, TOYTCP_TIMER_TIME_WAIT);
-	left = toytcp_timer_remaining_ms(conn);
-	spin_unlock_bh(&conn->lock);
-	KUNIT_EXPECT_GT(test, left, 800LL);
-	KUNIT_EXPECT_LE(test, left, 1000LL);
-
-	msleep(500);
-	spin_lock_bh(&conn->lock);
-	toytcp_timers_after_event(conn, TOYTCP_TIMER_TIME_WAIT);	/* FIN again */
-	spin_unlock_bh(&conn->lock);
-	msleep(600);
-	KUNIT_EXPECT_FALSE(test, is_dead(conn));
-	KUNIT_EXPECT_EQ(test, toytcp_stats_read(tn, TOYTCP_MIB_TIMEWAITED), 0UL);
-	msleep(1100);
-	KUNIT_EXPECT_TRUE(test, is_dead(conn));
-	KUNIT_EXPECT_EQ(test, toytcp_stats_read(tn, TOYTCP_MIB_TIMEWAITED), 1UL);
-	KUNIT_EXPECT_NULL(test, find(tn, &k));
-
-	WRITE_ONCE(toytcp_msl_ms, msl);
-	toytcp_conn_put(conn);
-	fake_net_free(tn);
-}
-
-/*
  * Retransmission backs off, doubling the RTO, and gives up after
  * syn_retries timeouts: a SYN to TEST-NET-1 (no route in the test VM, so
  * nothing leaves) with RTO 10 ms and 3 retries is gone within a second,
@@ -554,7 +524,6 @@ static void toytcp_timers_progress_test(struct kunit *test)
 }
 
 static struct kunit_case toytcp_timers_cases[] = {
-	KUNIT_CASE(toytcp_timers_time_wait_test),
 	KUNIT_CASE(toytcp_timers_backoff_test),
 	KUNIT_CASE(toytcp_timers_progress_test),
 	{}
@@ -565,4 +534,220 @@ static struct kunit_suite toytcp_timers_suite = {
 	.test_cases = toytcp_timers_cases,
 };
 
-kunit_test_suites(&toytcp_table_suite, &toytcp_timers_suite);
+/* ---- toytcp_timewait ---- */
+
+/*
+ * A connection of @key taken to TIME_WAIT, SND.NXT 1000 and RCV.NXT 5000
+ * (the peer's FIN at 4999): the tw that takes its place.
+ */
+static struct toytcp_tw *tw_of(struct kunit *test, struct toytcp_net *tn,
+			       const struct toytcp_key *key)
+{
+	struct toytcp_conn *conn = add(test, tn, key, TOYTCP_FIN_WAIT2);
+	struct toytcp_tw *tw;
+
+	KUNIT_ASSERT_NOT_NULL(test, conn);
+	spin_lock_bh(&conn->lock);
+	conn->tcb.snd_una = 1000;
+	conn->tcb.snd_nxt = 1000;
+	conn->tcb.rcv_nxt = 5000;
+	conn->tcb.rcv_wnd = 65535;
+	conn->tcb.snd_wnd = 30000;
+	conn->rx_bytes = 7;
+	conn->rx_crc = 0x1234abcd;
+	toytcp_conn_set_state(conn, TOYTCP_TIME_WAIT);
+	spin_unlock_bh(&conn->lock);
+	rcu_read_lock();
+	tw = toytcp_tw_lookup(&tn->tw, key);
+	rcu_read_unlock();
+	KUNIT_ASSERT_NOT_NULL(test, tw);
+	return tw;
+}
+
+/* A segment from the peer of @key. */
+static struct toytcp_seg seg_to(const struct toytcp_key *key, u8 flags, u32 seq,
+				u32 ack)
+{
+	return (struct toytcp_seg){
+		.saddr = key->raddr, .daddr = key->laddr,
+		.sport = key->rport, .dport = key->lport,
+		.seq = seq, .ack = ack, .wnd = 1000, .flags = flags,
+	};
+}
+
+/* Feed @seg to the tw of @key, if it has one: what toytcp_tw_input() says. */
+static bool tw_feed(struct toytcp_net *tn, const struct toytcp_key *key,
+		    const struct toytcp_seg *seg, u32 *iss)
+{
+	struct toytcp_tw *tw;
+	bool done = false;
+
+	*iss = 0;
+	rcu_read_lock();
+	tw = toytcp_tw_lookup(&tn->tw, key);
+	if (tw)
+		done = toytcp_tw_input(tn, tw, seg, iss);
+	rcu_read_unlock();
+	return done;
+}
+
+/* Milliseconds left of the tw of @key; -1 without one. */
+static s64 tw_left(struct toytcp_net *tn, const struct toytcp_key *key)
+{
+	struct toytcp_tw *tw, copy;
+	s64 ms = -1;
+
+	rcu_read_lock();
+	tw = toytcp_tw_lookup(&tn->tw, key);
+	if (tw && !toytcp_tw_snapshot(tn, tw, &copy, &ms))
+		ms = -1;
+	rcu_read_unlock();
+	return ms;
+}
+
+/*
+ * Entering TIME_WAIT: the connection leaves its table, a tw with its
+ * sequence numbers, windows and counters takes its place and its 4-tuple;
+ * CLOSE there is an error, ABORT deletes it.
+ */
+static void toytcp_tw_enter_test(struct kunit *test)
+{
+	struct toytcp_net *tn = fake_net(test);
+	struct toytcp_key k = key_of(1, 7, 40001);
+	struct toytcp_tw *tw = tw_of(test, tn, &k), copy;
+	s64 ms;
+
+	KUNIT_EXPECT_NULL(test, find(tn, &k));
+	KUNIT_EXPECT_EQ(test, toytcp_table_count(&tn->table), 0U);
+	KUNIT_EXPECT_EQ(test, atomic_read(&tn->tw.count), 1);
+	KUNIT_EXPECT_TRUE(test, toytcp_tw_snapshot(tn, tw, &copy, &ms));
+	KUNIT_EXPECT_EQ(test, copy.snd_nxt, 1000U);
+	KUNIT_EXPECT_EQ(test, copy.rcv_nxt, 5000U);
+	KUNIT_EXPECT_EQ(test, copy.rcv_wnd, 65535);
+	KUNIT_EXPECT_EQ(test, copy.snd_wnd, 30000);
+	KUNIT_EXPECT_EQ(test, copy.rx_bytes, 7ULL);
+	KUNIT_EXPECT_EQ(test, copy.rx_crc, 0x1234abcdU);
+	KUNIT_EXPECT_GT(test, ms, 2LL * toytcp_msl_ms - 1000);
+	KUNIT_EXPECT_LE(test, ms, 2LL * toytcp_msl_ms);
+	/* The 4-tuple is taken: no new connection gets it. */
+	KUNIT_EXPECT_NULL(test, add(test, tn, &k, TOYTCP_SYN_SENT));
+	KUNIT_EXPECT_EQ(test, toytcp_user_close(tn, &k), -ENOTCONN);
+	KUNIT_EXPECT_EQ(test, toytcp_user_send(tn, &k, "x", 1), -ENOTCONN);
+	KUNIT_EXPECT_EQ(test, toytcp_user_abort(tn, &k), 0);
+	KUNIT_EXPECT_FALSE(test, toytcp_tw_exists(tn, &k));
+	KUNIT_EXPECT_EQ(test, toytcp_user_abort(tn, &k), -ENOENT);
+	KUNIT_EXPECT_EQ(test, atomic_read(&tn->tw.count), 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&tn->table.conns), 0);
+	KUNIT_EXPECT_EQ(test, toytcp_stats_read(tn, TOYTCP_MIB_TIMEWAITED), 0UL);
+	/* Free again: a new connection may have it. */
+	KUNIT_EXPECT_NOT_NULL(test, add(test, tn, &k, TOYTCP_SYN_SENT));
+	fake_net_free(tn);
+}
+
+/*
+ * TIME_WAIT lasts 2 * msl_ms and a retransmitted FIN restarts it, which
+ * moves the tw behind one that entered later. With msl_ms = 500: A at 0,
+ * B at 300 (due at 1300), A's FIN again at 500 (due at 1500): at 1400 B
+ * is gone and A is not; by 1800 A is gone too.
+ */
+static void toytcp_tw_expire_test(struct kunit *test)
+{
+	struct toytcp_net *tn = fake_net(test);
+	struct toytcp_key ka = key_of(1, 7, 40001), kb = key_of(1, 7, 40002);
+	struct toytcp_seg fin = seg_to(&ka, TOYTCP_FIN | TOYTCP_ACK, 4999, 1000);
+	unsigned int msl = toytcp_msl_ms;
+	u32 iss;
+
+	WRITE_ONCE(toytcp_msl_ms, 500);
+	tw_of(test, tn, &ka);
+	msleep(300);
+	tw_of(test, tn, &kb);
+	msleep(200);
+	KUNIT_EXPECT_TRUE(test, tw_feed(tn, &ka, &fin, &iss));
+	KUNIT_EXPECT_GT(test, tw_left(tn, &ka), 900LL);
+	msleep(900);
+	KUNIT_EXPECT_FALSE(test, toytcp_tw_exists(tn, &kb));
+	KUNIT_EXPECT_TRUE(test, toytcp_tw_exists(tn, &ka));
+	KUNIT_EXPECT_EQ(test, toytcp_stats_read(tn, TOYTCP_MIB_TIMEWAITED), 1UL);
+	msleep(400);
+	KUNIT_EXPECT_FALSE(test, toytcp_tw_exists(tn, &ka));
+	KUNIT_EXPECT_EQ(test, toytcp_stats_read(tn, TOYTCP_MIB_TIMEWAITED), 2UL);
+	KUNIT_EXPECT_EQ(test, atomic_read(&tn->tw.count), 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&tn->table.conns), 0);
+	WRITE_ONCE(toytcp_msl_ms, msl);
+	fake_net_free(tn);
+}
+
+/*
+ * msl_ms shrinks while a tw waits: a later tw with the shorter 2 * MSL
+ * goes before it, and the timer is armed for it.
+ */
+static void toytcp_tw_msl_shrinks_test(struct kunit *test)
+{
+	struct toytcp_net *tn = fake_net(test);
+	struct toytcp_key ka = key_of(1, 7, 40001), kb = key_of(1, 7, 40002);
+	unsigned int msl = toytcp_msl_ms;
+
+	WRITE_ONCE(toytcp_msl_ms, 5000);
+	tw_of(test, tn, &ka);
+	WRITE_ONCE(toytcp_msl_ms, 100);
+	tw_of(test, tn, &kb);
+	msleep(600);
+	KUNIT_EXPECT_FALSE(test, toytcp_tw_exists(tn, &kb));
+	KUNIT_EXPECT_TRUE(test, toytcp_tw_exists(tn, &ka));
+	KUNIT_EXPECT_EQ(test, toytcp_stats_read(tn, TOYTCP_MIB_TIMEWAITED), 1UL);
+	WRITE_ONCE(toytcp_msl_ms, msl);
+	fake_net_free(tn);
+}
+
+/*
+ * What the state machine makes of segments in TIME_WAIT, through a tw: a
+ * RST is ignored (RFC 1337) and restarts nothing; an old duplicate SYN
+ * and a new SYN without a listener are answered and leave it; a new SYN
+ * with a listener ends it and goes on with ISS = SND.NXT + 65537.
+ */
+static void toytcp_tw_segments_test(struct kunit *test)
+{
+	struct toytcp_net *tn = fake_net(test);
+	struct toytcp_key k = key_of(1, 7, 40001), lk = { .lport = htons(7) };
+	struct toytcp_seg rst = seg_to(&k, TOYTCP_RST, 5000, 0);
+	struct toytcp_seg old = seg_to(&k, TOYTCP_SYN, 4000, 0);
+	struct toytcp_seg syn = seg_to(&k, TOYTCP_SYN, 90000, 0);
+	s64 before;
+	u32 iss;
+
+	tw_of(test, tn, &k);
+	before = tw_left(tn, &k);
+	KUNIT_EXPECT_TRUE(test, tw_feed(tn, &k, &rst, &iss));
+	KUNIT_EXPECT_TRUE(test, toytcp_tw_exists(tn, &k));
+	KUNIT_EXPECT_LE(test, tw_left(tn, &k), before);
+	KUNIT_EXPECT_TRUE(test, tw_feed(tn, &k, &old, &iss));
+	KUNIT_EXPECT_EQ(test, iss, 0U);
+	KUNIT_EXPECT_TRUE(test, tw_feed(tn, &k, &syn, &iss));
+	KUNIT_EXPECT_EQ(test, iss, 0U);
+	KUNIT_EXPECT_TRUE(test, toytcp_tw_exists(tn, &k));
+	KUNIT_EXPECT_EQ(test, toytcp_stats_read(tn, TOYTCP_MIB_CHALLENGEACK), 2UL);
+
+	KUNIT_ASSERT_NOT_NULL(test, add(test, tn, &lk, TOYTCP_LISTEN));
+	KUNIT_EXPECT_FALSE(test, tw_feed(tn, &k, &syn, &iss));
+	KUNIT_EXPECT_EQ(test, iss, 1000U + 65537);
+	KUNIT_EXPECT_FALSE(test, toytcp_tw_exists(tn, &k));
+	KUNIT_EXPECT_EQ(test, toytcp_stats_read(tn, TOYTCP_MIB_TWREOPENED), 1UL);
+	KUNIT_EXPECT_EQ(test, toytcp_stats_read(tn, TOYTCP_MIB_TIMEWAITED), 0UL);
+	fake_net_free(tn);
+}
+
+static struct kunit_case toytcp_timewait_cases[] = {
+	KUNIT_CASE(toytcp_tw_enter_test),
+	KUNIT_CASE(toytcp_tw_expire_test),
+	KUNIT_CASE(toytcp_tw_msl_shrinks_test),
+	KUNIT_CASE(toytcp_tw_segments_test),
+	{}
+};
+
+static struct kunit_suite toytcp_timewait_suite = {
+	.name = "toytcp_timewait",
+	.test_cases = toytcp_timewait_cases,
+};
+
+kunit_test_suites(&toytcp_table_suite, &toytcp_timers_suite, &toytcp_timewait_suite);

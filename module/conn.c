@@ -31,6 +31,7 @@
 #include "stream.h"
 #include "stats.h"
 #include "timers.h"
+#include "timewait.h"
 #include "trace.h"
 
 static struct kmem_cache *toytcp_conn_cache __read_mostly;
@@ -52,7 +53,6 @@ static const struct rhashtable_params toytcp_table_params = {
 int toytcp_table_init(struct toytcp_table *table)
 {
 	atomic_set(&table->conns, 0);
-	atomic_set(&table->timewait, 0);
 	return rhashtable_init(&table->ht, &toytcp_table_params);
 }
 EXPORT_SYMBOL_IF_KUNIT(toytcp_table_init);
@@ -116,15 +116,29 @@ EXPORT_SYMBOL_IF_KUNIT(toytcp_table_lookup_listener);
  * @table: the table
  * @conn: the connection
  *
+ * A 4-tuple in TIME_WAIT is in use too. Its tw is looked up before and
+ * after the insertion: a connection entering TIME_WAIT puts its tw in
+ * place before it leaves this table (toytcp_tw_enter()), so if it left
+ * between the first look and the insertion, the second look sees the tw.
+ *
  * Return: 0, -EADDRINUSE when the 4-tuple (or the listener's port) is in
  * use, or -ENOMEM.
  */
 int toytcp_table_insert(struct toytcp_table *table, struct toytcp_conn *conn)
 {
-	int ret = rhashtable_lookup_insert_fast(&table->ht, &conn->node,
-						toytcp_table_params);
+	int ret;
 
-	return ret == -EEXIST ? -EADDRINUSE : ret;
+	if (toytcp_tw_exists(conn->tn, &conn->key))
+		return -EADDRINUSE;
+	ret = rhashtable_lookup_insert_fast(&table->ht, &conn->node,
+					    toytcp_table_params);
+	if (ret)
+		return ret == -EEXIST ? -EADDRINUSE : ret;
+	if (toytcp_tw_exists(conn->tn, &conn->key)) {
+		toytcp_table_remove(table, conn);
+		return -EADDRINUSE;
+	}
+	return 0;
 }
 EXPORT_SYMBOL_IF_KUNIT(toytcp_table_insert);
 
@@ -171,9 +185,15 @@ u32 toytcp_conn_isn(const struct toytcp_key *key)
 }
 EXPORT_SYMBOL_IF_KUNIT(toytcp_conn_isn);
 
+/* Is jiffies @now (low 32 bits) before @stamp + @delta? */
+static bool toytcp_stamp_before(u32 now, u32 stamp, u32 delta)
+{
+	return (s32)(now - (stamp + delta)) < 0;
+}
+
 /**
- * toytcp_conn_challenge_allowed() - may this connection send a challenge ACK?
- * @conn: the connection, locked
+ * toytcp_challenge_allowed() - may a connection send a challenge ACK?
+ * @limit: the connection's limits (a connection's, locked, or a tw's)
  * @now: jiffies
  *
  * RFC 5961 §7 asks for a limit on challenge ACKs. It is kept per
@@ -184,22 +204,23 @@ EXPORT_SYMBOL_IF_KUNIT(toytcp_conn_isn);
  * Return: true, and the ACK is counted against this second's allowance of
  * TOYTCP_CHALLENGE_PER_SEC; false once that is spent.
  */
-bool toytcp_conn_challenge_allowed(struct toytcp_conn *conn, unsigned long now)
+bool toytcp_challenge_allowed(struct toytcp_ack_limit *limit, unsigned long now)
 {
-	if (!conn->challenge_stamp || time_after_eq(now, conn->challenge_stamp + HZ)) {
-		conn->challenge_stamp = now;
-		conn->challenge_count = 0;
+	if (!limit->challenge_stamp ||
+	    !toytcp_stamp_before(now, limit->challenge_stamp, HZ)) {
+		limit->challenge_stamp = (u32)now ?: 1;
+		limit->challenge_count = 0;
 	}
-	if (conn->challenge_count >= TOYTCP_CHALLENGE_PER_SEC)
+	if (limit->challenge_count >= TOYTCP_CHALLENGE_PER_SEC)
 		return false;
-	conn->challenge_count++;
+	limit->challenge_count++;
 	return true;
 }
-EXPORT_SYMBOL_IF_KUNIT(toytcp_conn_challenge_allowed);
+EXPORT_SYMBOL_IF_KUNIT(toytcp_challenge_allowed);
 
 /**
- * toytcp_conn_oow_allowed() - may this connection answer an out-of-window segment?
- * @conn: the connection, locked
+ * toytcp_oow_allowed() - may a connection answer an out-of-window segment?
+ * @limit: the connection's limits (a connection's, locked, or a tw's)
  * @now: jiffies
  *
  * One such ACK per TOYTCP_OOW_INTERVAL_MS, as Linux's tcp_oow_rate_limited()
@@ -208,15 +229,16 @@ EXPORT_SYMBOL_IF_KUNIT(toytcp_conn_challenge_allowed);
  *
  * Return: true, and the time is noted; false within the interval.
  */
-bool toytcp_conn_oow_allowed(struct toytcp_conn *conn, unsigned long now)
+bool toytcp_oow_allowed(struct toytcp_ack_limit *limit, unsigned long now)
 {
-	if (conn->oow_stamp &&
-	    time_before(now, conn->oow_stamp + msecs_to_jiffies(TOYTCP_OOW_INTERVAL_MS)))
+	if (limit->oow_stamp &&
+	    toytcp_stamp_before(now, limit->oow_stamp,
+				msecs_to_jiffies(TOYTCP_OOW_INTERVAL_MS)))
 		return false;
-	conn->oow_stamp = now ?: 1;
+	limit->oow_stamp = (u32)now ?: 1;
 	return true;
 }
-EXPORT_SYMBOL_IF_KUNIT(toytcp_conn_oow_allowed);
+EXPORT_SYMBOL_IF_KUNIT(toytcp_oow_allowed);
 
 /**
  * toytcp_conn_alloc() - a new connection, not yet in the table
@@ -356,35 +378,35 @@ static void toytcp_conn_count(struct toytcp_net *tn, enum toytcp_state old,
  */
 void toytcp_conn_state_changed(struct toytcp_conn *conn, enum toytcp_state old)
 {
-	struct toytcp_table *table = &conn->tn->table;
 	enum toytcp_state new = conn->tcb.state;
 
 	if (new == old)
 		return;
-	if (new == TOYTCP_TIME_WAIT &&
-	    !atomic_add_unless(&table->timewait, 1, READ_ONCE(toytcp_max_timewait))) {
+	if (new == TOYTCP_TIME_WAIT && !toytcp_tw_enter(conn)) {
 		/*
 		 * Too many in TIME_WAIT: close at once instead, as Linux does
 		 * past tcp_max_tw_buckets. The last ACK still goes out; only
 		 * the protection against old duplicates is lost.
 		 */
-		TOYTCP_INC_STATS(conn->tn, TOYTCP_MIB_TWOVERFLOW);
 		conn->tcb.state = new = TOYTCP_CLOSED;
 	}
 	if (conn->sk && !toytcp_sock_state_changed(conn, old)) {
 		/* A child whose listening socket closed meanwhile: no home. */
 		conn->tcb.state = new = TOYTCP_CLOSED;
 	}
-	if (old == TOYTCP_TIME_WAIT)
-		atomic_dec(&table->timewait);
 	if (old == TOYTCP_SYN_RECV)
 		toytcp_conn_orphan(conn);
 	if ((old == TOYTCP_SYN_SENT || old == TOYTCP_SYN_RECV) &&
 	    (new == TOYTCP_ESTABLISHED || new == TOYTCP_CLOSE_WAIT))
 		toytcp_rtt_established(&conn->rtt, READ_ONCE(toytcp_rto_ms));
-	trace_toytcp_set_state(conn, old, new);
+	trace_toytcp_set_state(&conn->key, old, new);
 	toytcp_conn_count(conn->tn, old, new);
-	if (new == TOYTCP_CLOSED)
+	/*
+	 * In TIME_WAIT, its tw goes on in its place (timewait.c): the
+	 * connection ends here, quietly, as Linux's tcp_time_wait() ends with
+	 * tcp_done(). Its socket, if it still has one, sees it closed.
+	 */
+	if (new == TOYTCP_CLOSED || new == TOYTCP_TIME_WAIT)
 		toytcp_conn_done(conn);
 }
 

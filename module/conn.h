@@ -36,11 +36,24 @@ struct toytcp_key {
 enum toytcp_timer_kind {
 	TOYTCP_TIMER_NONE,
 	TOYTCP_TIMER_KIND_RTX,
-	TOYTCP_TIMER_KIND_TIME_WAIT,
 	TOYTCP_TIMER_KIND_FIN_WAIT2,
 };
 
 struct toytcp_net;
+
+/**
+ * struct toytcp_ack_limit - rate limits of the ACKs a peer can provoke
+ * @challenge_stamp: jiffies (low 32 bits) when the current challenge-ACK
+ *                   second began (0: never)
+ * @oow_stamp: jiffies (low 32 bits) of the last ACK to an out-of-window
+ *             segment (0: none)
+ * @challenge_count: challenge ACKs sent in that second
+ */
+struct toytcp_ack_limit {
+	u32 challenge_stamp;
+	u32 oow_stamp;
+	u8 challenge_count;
+};
 
 /**
  * struct toytcp_conn - one connection, or a listener (tcb.state LISTEN)
@@ -88,9 +101,7 @@ struct toytcp_net;
  * @lsndtime: jiffies when it last sent a segment of data (0: never):
  *            congestion control restarts after a silence (cc.c)
  * @retries: retransmissions since the last progress
- * @challenge_stamp: jiffies when the current challenge-ACK second began
- * @challenge_count: challenge ACKs sent in that second
- * @oow_stamp: jiffies of the last ACK to an out-of-window segment (0: none)
+ * @limit: rate limits of challenge ACKs and out-of-window ACKs
  * @parent: a passive child in SYN_RECV: its listener, referenced; the
  *          child takes one place of the listener's backlog until it
  *          leaves SYN_RECV
@@ -134,12 +145,10 @@ struct toytcp_conn {
 	struct hrtimer dack_timer;
 	bool dack_ref;
 	u8 retries;
-	u8 challenge_count;
 	atomic_t qlen;
 	u32 cookie_tick;
 	unsigned long lsndtime;
-	unsigned long challenge_stamp;
-	unsigned long oow_stamp;
+	struct toytcp_ack_limit limit;
 	struct toytcp_conn *parent;
 	struct rcu_head rcu;
 };
@@ -148,13 +157,12 @@ struct toytcp_conn {
  * struct toytcp_table - the connections (and listeners) of one namespace
  * @ht: keyed by &struct toytcp_key; RCU lookups, per-bucket locks, resized
  *      as it grows and shrinks, hashed with a per-table random seed
- * @conns: connections charged against max_conns (listeners are not)
- * @timewait: of those, the ones in TIME_WAIT (at most max_timewait)
+ * @conns: connections charged against max_conns (listeners are not),
+ *         those in TIME_WAIT included (timewait.c)
  */
 struct toytcp_table {
 	struct rhashtable ht;
 	atomic_t conns;
-	atomic_t timewait;
 };
 
 int toytcp_table_init(struct toytcp_table *table);
@@ -195,8 +203,8 @@ void toytcp_conn_snd_span(const struct toytcp_conn *conn, u32 off, u32 len,
 			  struct toytcp_span *span);
 void toytcp_conn_ack_data(struct toytcp_conn *conn, u32 len);
 u32 toytcp_conn_isn(const struct toytcp_key *key);
-bool toytcp_conn_challenge_allowed(struct toytcp_conn *conn, unsigned long now);
-bool toytcp_conn_oow_allowed(struct toytcp_conn *conn, unsigned long now);
+bool toytcp_challenge_allowed(struct toytcp_ack_limit *limit, unsigned long now);
+bool toytcp_oow_allowed(struct toytcp_ack_limit *limit, unsigned long now);
 
 /* Challenge ACKs one connection may send in any second (RFC 5961 §7). */
 #define TOYTCP_CHALLENGE_PER_SEC	5

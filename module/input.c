@@ -3,7 +3,8 @@
  * A segment's path through toytcp once the hook has taken it:
  *
  *   toytcp_input()          count it, check it (wire.c), find its
- *                           connection or listener (conn.c)
+ *                           connection (conn.c), its TIME_WAIT
+ *                           (timewait.c) or its listener
  *   toytcp_input_conn()     the state machine decides (fsm.c); act on the
  *                           verdict: take data, keep an early segment or
  *                           take what it made in order (ofo.c), send
@@ -28,6 +29,7 @@
 #include "stats.h"
 #include "sws.h"
 #include "timers.h"
+#include "timewait.h"
 #include "wire.h"
 
 /*
@@ -247,42 +249,31 @@ static int toytcp_input_reset_errno(enum toytcp_state old)
 	}
 }
 
-/* Rate limits of RFC 5961 §7 and of out-of-window ACKs; counted. */
-static void toytcp_input_limit_reply(struct toytcp_conn *conn,
-				     struct toytcp_verdict *v)
+/**
+ * toytcp_input_limit_reply() - rate-limit a verdict's ACK
+ * @tn: the namespace
+ * @limit: the connection's limits (locked with it), or a tw's
+ * @v: the verdict: its reply goes unless over the limit
+ *
+ * The limits of RFC 5961 §7 on challenge ACKs and of Linux on ACKs to
+ * out-of-window segments; what is sent or skipped is counted.
+ */
+void toytcp_input_limit_reply(struct toytcp_net *tn, struct toytcp_ack_limit *limit,
+			      struct toytcp_verdict *v)
 {
 	unsigned long now = jiffies;
 
 	if (v->challenge) {
-		if (toytcp_conn_challenge_allowed(conn, now)) {
-			TOYTCP_INC_STATS(conn->tn, TOYTCP_MIB_CHALLENGEACK);
+		if (toytcp_challenge_allowed(limit, now)) {
+			TOYTCP_INC_STATS(tn, TOYTCP_MIB_CHALLENGEACK);
 		} else {
-			TOYTCP_INC_STATS(conn->tn, TOYTCP_MIB_CHALLENGESKIPPED);
+			TOYTCP_INC_STATS(tn, TOYTCP_MIB_CHALLENGESKIPPED);
 			v->reply.flags = 0;
 		}
-	} else if (v->oow && !toytcp_conn_oow_allowed(conn, now)) {
-		TOYTCP_INC_STATS(conn->tn, TOYTCP_MIB_ACKSKIPPEDSEQ);
+	} else if (v->oow && !toytcp_oow_allowed(limit, now)) {
+		TOYTCP_INC_STATS(tn, TOYTCP_MIB_ACKSKIPPEDSEQ);
 		v->reply.flags = 0;
 	}
-}
-
-/*
- * A new SYN ends TIME_WAIT when a listener takes its port (see
- * toytcp_fsm_time_wait_syn()): close @conn, quietly. Returns the listener,
- * to which the caller hands the SYN once @conn's lock is dropped; NULL
- * when there is none and TIME_WAIT stays. Under rcu_read_lock().
- */
-static struct toytcp_conn *toytcp_input_reopen(struct toytcp_conn *conn)
-{
-	struct toytcp_conn *lst;
-
-	lst = toytcp_table_lookup_listener(&conn->tn->table, conn->key.laddr,
-					   conn->key.lport);
-	if (!lst || READ_ONCE(lst->dead))
-		return NULL;
-	TOYTCP_INC_STATS(conn->tn, TOYTCP_MIB_TWREOPENED);
-	toytcp_conn_event(conn, TOYTCP_EV_RCV_NEW_SYN);
-	return lst;
 }
 
 /**
@@ -292,11 +283,13 @@ static struct toytcp_conn *toytcp_input_reopen(struct toytcp_conn *conn)
  * @seg: its parsed header
  *
  * Called under rcu_read_lock(), without @conn's lock.
+ *
+ * Return: false when @conn ended since it was found, the segment
+ * untouched: the caller looks again (it may have entered TIME_WAIT).
  */
-void toytcp_input_conn(struct toytcp_conn *conn, struct sk_buff *skb,
+bool toytcp_input_conn(struct toytcp_conn *conn, struct sk_buff *skb,
 		       const struct toytcp_seg *seg)
 {
-	struct toytcp_conn *lst = NULL;
 	struct toytcp_verdict v;
 	enum toytcp_state old;
 	struct sk_buff_head q;
@@ -305,11 +298,8 @@ void toytcp_input_conn(struct toytcp_conn *conn, struct sk_buff *skb,
 	__skb_queue_head_init(&q);
 	spin_lock_bh(&conn->lock);
 	if (conn->dead) {
-		/* Closed since the lookup: as if it never was. */
 		spin_unlock_bh(&conn->lock);
-		toytcp_fsm_no_conn(seg, &v);
-		toytcp_output_answer(conn->tn, seg, &v.reply);
-		return;
+		return false;
 	}
 	toytcp_input_set_window(conn);
 	wnd = conn->tcb.rcv_wnd;
@@ -322,7 +312,7 @@ void toytcp_input_conn(struct toytcp_conn *conn, struct sk_buff *skb,
 		 */
 		spin_unlock_bh(&conn->lock);
 		TOYTCP_INC_STATS(conn->tn, TOYTCP_MIB_RCVQDROP);
-		return;
+		return true;
 	}
 	if (conn->tcb.state == TOYTCP_SYN_RECV && conn->parent &&
 	    toytcp_sock_accept_full(conn->parent)) {
@@ -335,28 +325,14 @@ void toytcp_input_conn(struct toytcp_conn *conn, struct sk_buff *skb,
 		spin_unlock_bh(&conn->lock);
 		TOYTCP_INC_STATS(conn->tn, TOYTCP_MIB_LISTENOVERFLOWS);
 		TOYTCP_INC_STATS(conn->tn, TOYTCP_MIB_LISTENDROPS);
-		return;
+		return true;
 	}
 	old = conn->tcb.state;
 	una = conn->tcb.snd_una;
 	toytcp_fsm_segment(&conn->tcb, seg, &v);
 	if (v.reset)
 		conn->err = toytcp_input_reset_errno(old);
-	if (v.reopen_iss) {
-		lst = toytcp_input_reopen(conn);
-		if (lst) {
-			struct toytcp_key key = conn->key;
-
-			spin_unlock_bh(&conn->lock);
-			if (!toytcp_listen_input(conn->tn, lst, &key, skb, seg,
-						 v.reopen_iss)) {
-				toytcp_fsm_no_conn(seg, &v);
-				toytcp_output_answer(conn->tn, seg, &v.reply);
-			}
-			return;
-		}
-	}
-	toytcp_input_limit_reply(conn, &v);
+	toytcp_input_limit_reply(conn->tn, &conn->limit, &v);
 	if (v.alive) {
 		conn->ka_last = jiffies;	/* keepalive: the peer is there */
 		conn->ka_probes = 0;
@@ -378,6 +354,30 @@ void toytcp_input_conn(struct toytcp_conn *conn, struct sk_buff *skb,
 	toytcp_input_window_update(conn, wnd, &q);
 	spin_unlock_bh(&conn->lock);
 	toytcp_output_xmit(conn->tn, &q);
+	return true;
+}
+
+/*
+ * No connection has the segment's 4-tuple: a tw may (timewait.c), else a
+ * listener, else it is answered by RFC 793's rules (a RST). A new SYN
+ * that ends TIME_WAIT goes to the listener with the ISS the tw chose.
+ * Under rcu_read_lock().
+ */
+static void toytcp_input_no_conn(struct toytcp_net *tn, const struct toytcp_key *key,
+				 struct sk_buff *skb, const struct toytcp_seg *seg)
+{
+	struct toytcp_tw *tw = toytcp_tw_lookup(&tn->tw, key);
+	struct toytcp_verdict v;
+	struct toytcp_conn *lst;
+	u32 iss = 0;
+
+	if (tw && toytcp_tw_input(tn, tw, seg, &iss))
+		return;
+	lst = toytcp_table_lookup_listener(&tn->table, seg->daddr, seg->dport);
+	if (lst && toytcp_listen_input(tn, lst, key, skb, seg, iss))
+		return;
+	toytcp_fsm_no_conn(seg, &v);
+	toytcp_output_answer(tn, seg, &v.reply);
 }
 
 /* Check a segment; count and say why when it must be dropped. */
@@ -426,17 +426,8 @@ void toytcp_input(struct toytcp_net *tn, struct sk_buff *skb)
 	};
 	rcu_read_lock();
 	conn = toytcp_table_lookup(&tn->table, &key);
-	if (conn) {
-		toytcp_input_conn(conn, skb, &seg);
-	} else {
-		conn = toytcp_table_lookup_listener(&tn->table, seg.daddr, seg.dport);
-		if (!conn || !toytcp_listen_input(tn, conn, &key, skb, &seg, 0)) {
-			struct toytcp_verdict v;
-
-			toytcp_fsm_no_conn(&seg, &v);
-			toytcp_output_answer(tn, &seg, &v.reply);
-		}
-	}
+	if (!conn || !toytcp_input_conn(conn, skb, &seg))
+		toytcp_input_no_conn(tn, &key, skb, &seg);
 	rcu_read_unlock();
 out:
 	consume_skb(skb);

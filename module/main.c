@@ -4,7 +4,7 @@
  *
  * Load order, and its reverse on unload:
  *   1. validate the module parameters;
- *   2. the connection slab and the ISN secret;
+ *   2. the connection and TIME_WAIT slabs, and the ISN secret;
  *   3. protocol 253's segmentation offload (gso.c), before anything sends;
  *   4. per-namespace state and netfilter hooks, in every namespace;
  *   5. /proc/toytcp, so that ctl never finds a namespace unset;
@@ -12,8 +12,8 @@
  *
  * Unload: remove /proc/toytcp (waits for ctl writers), then every
  * namespace's teardown (netns.c: unhook, stop re-arming, cancel timers,
- * free), the offload, then rcu_barrier() for the connections' RCU frees
- * and the slab.
+ * free), the offload, then rcu_barrier() for the RCU frees of tws and
+ * connections, and their slabs.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -26,6 +26,7 @@
 #include "params.h"
 #include "proc.h"
 #include "sock.h"
+#include "timewait.h"
 #include "toytcp.h"
 #include "user.h"
 
@@ -64,6 +65,10 @@ static int __init toytcp_init(void)
 	if (ret)
 		goto err_cache;
 
+	ret = toytcp_tw_cache_init();
+	if (ret)
+		goto err_tw_cache;
+
 	ret = toytcp_gso_init();
 	if (ret)
 		goto err_gso;
@@ -95,6 +100,8 @@ err_proc:
 err_netns:
 	toytcp_gso_exit();
 err_gso:
+	toytcp_tw_cache_exit();
+err_tw_cache:
 	toytcp_conn_cache_exit();
 err_cache:
 	return ret;
@@ -106,6 +113,7 @@ static void __exit toytcp_exit(void)
 	toytcp_proc_exit();
 	toytcp_netns_exit();
 	toytcp_gso_exit();
+	toytcp_tw_cache_exit();
 	toytcp_conn_cache_exit();
 	pr_info("unloaded\n");
 }

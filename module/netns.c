@@ -9,9 +9,11 @@
  *             waits for the ones in flight);
  *   exit      end every connection: each is marked dead so that its timer
  *             is not armed again, its timer is cancelled and waited for,
- *             and it leaves the table; then free the table and counters.
- *             The connections' memory goes after an RCU grace period
- *             (module exit waits for it with rcu_barrier()).
+ *             and it leaves the table; then free the table. The same for
+ *             TIME_WAIT: the table is marked dead, its one timer cancelled
+ *             and waited for, every tw freed with the table. Then the
+ *             counters. The connections' memory goes after an RCU grace
+ *             period (module exit waits for it with rcu_barrier()).
  * No user call can come in meanwhile: /proc/toytcp acts on the caller's
  * namespace, and a namespace with a process in it does not exit.
  */
@@ -39,12 +41,18 @@ static int __net_init toytcp_net_init(struct net *net)
 	if (ret)
 		goto err_table;
 
+	ret = toytcp_tw_init(&tn->tw);
+	if (ret)
+		goto err_tw;
+
 	ret = toytcp_hook_register(net);
 	if (ret)
 		goto err_hook;
 	return 0;
 
 err_hook:
+	toytcp_tw_flush(&tn->tw);
+err_tw:
 	toytcp_table_destroy(&tn->table);
 err_table:
 	free_percpu(tn->mib);
@@ -62,6 +70,7 @@ static void __net_exit toytcp_net_exit(struct net *net)
 
 	toytcp_table_flush(&tn->table);
 	toytcp_table_destroy(&tn->table);
+	toytcp_tw_flush(&tn->tw);
 	free_percpu(tn->mib);
 }
 

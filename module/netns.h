@@ -6,6 +6,7 @@
 #include <net/netns/generic.h>
 #include "conn.h"
 #include "stats.h"
+#include "timewait.h"
 
 /* Buckets of the bound-port table. */
 #define TOYTCP_PORT_HASH	64
@@ -17,6 +18,7 @@
  *           read locklessly on the packet path
  * @mib: per-CPU counters for /proc/toytcp/stats
  * @table: the namespace's connections and listeners
+ * @tw: its connections in TIME_WAIT (timewait.c)
  * @orphans: connections whose socket closed before they ended (sock.c)
  * @ports_lock: protects @ports
  * @ports: sockets bound to a local port, hashed by port (sock.c)
@@ -26,6 +28,7 @@ struct toytcp_net {
 	bool enabled;
 	struct toytcp_mib __percpu *mib;
 	struct toytcp_table table;
+	struct toytcp_tw_table tw;
 	atomic_t orphans;
 	spinlock_t ports_lock;
 	struct hlist_head ports[TOYTCP_PORT_HASH];

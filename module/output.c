@@ -355,18 +355,18 @@ void toytcp_output_queue_resend(struct toytcp_conn *conn, struct sk_buff_head *q
 }
 
 /**
- * toytcp_output_answer() - answer a segment that has no connection
+ * toytcp_output_reply_to() - answer a segment from outside any connection
  * @tn: the namespace it arrived in
  * @seg: the segment
- * @reply: a reset toytcp_fsm_no_conn() or toytcp_fsm_listen() formed, or
- *         a listener's SYN,ACK with a cookie (listen.c); nothing when its
- *         flags are 0
+ * @reply: what to send back; nothing when its flags are 0
+ * @wnd: the window to advertise
+ *
+ * For a segment no connection takes, and for a connection in TIME_WAIT,
+ * which keeps no route and answers only from its 4-tuple (timewait.c).
  */
-void toytcp_output_answer(struct toytcp_net *tn, const struct toytcp_seg *seg,
-			  const struct toytcp_reply *reply)
+void toytcp_output_reply_to(struct toytcp_net *tn, const struct toytcp_seg *seg,
+			    const struct toytcp_reply *reply, u16 wnd)
 {
-	u16 wnd = reply->flags & TOYTCP_RST ? 0 : TOYTCP_RCV_WND;
-
 	struct sk_buff_head q;
 	struct sk_buff *skb;
 
@@ -380,6 +380,21 @@ void toytcp_output_answer(struct toytcp_net *tn, const struct toytcp_seg *seg,
 	__skb_queue_head_init(&q);
 	__skb_queue_tail(&q, skb);
 	toytcp_output_xmit(tn, &q);
+}
+
+/**
+ * toytcp_output_answer() - answer a segment that has no connection
+ * @tn: the namespace it arrived in
+ * @seg: the segment
+ * @reply: a reset toytcp_fsm_no_conn() or toytcp_fsm_listen() formed, or
+ *         a listener's SYN,ACK with a cookie (listen.c); nothing when its
+ *         flags are 0
+ */
+void toytcp_output_answer(struct toytcp_net *tn, const struct toytcp_seg *seg,
+			  const struct toytcp_reply *reply)
+{
+	toytcp_output_reply_to(tn, seg, reply,
+			       reply->flags & TOYTCP_RST ? 0 : TOYTCP_RCV_WND);
 }
 
 /**

@@ -21,6 +21,8 @@ int toytcp_output_queue_reply(struct toytcp_conn *conn,
 			      struct sk_buff_head *q);
 void toytcp_output_queue_data(struct toytcp_conn *conn, struct sk_buff_head *q);
 void toytcp_output_queue_resend(struct toytcp_conn *conn, struct sk_buff_head *q);
+void toytcp_output_reply_to(struct toytcp_net *tn, const struct toytcp_seg *seg,
+			    const struct toytcp_reply *reply, u16 wnd);
 void toytcp_output_answer(struct toytcp_net *tn, const struct toytcp_seg *seg,
 			  const struct toytcp_reply *reply);
 void toytcp_output_xmit(struct toytcp_net *tn, struct sk_buff_head *q);

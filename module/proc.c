@@ -46,59 +46,87 @@ static struct proc_dir_entry *toytcp_proc_dir;
  * milliseconds until the keepalive timer looks again and the probes sent
  * unanswered ("7199876/0"); a listener shows "on" when its children get it.
  *
- * The listing walks the table with an rhashtable walker kept in the open
- * file, so each read() goes on where the last one stopped: reading the
- * whole file costs time linear in the number of connections.
+ * The listing walks the connection table, then the TIME_WAIT table
+ * (timewait.c), with rhashtable walkers kept in the open file, so each
+ * read() goes on where the last one stopped: reading the whole file costs
+ * time linear in the number of connections.
  */
 struct toytcp_conns_iter {
 	struct net *net;
 	struct rhashtable_iter walk;
+	struct rhashtable_iter tw_walk;
+	bool in_tw;
 };
 
 #define TOYTCP_CONNS_FMT \
 	"%-21s %-21s %-11s %10s %10s %10s %7s %7s %10s %10s %8s %-14s %-6s %5s %-15s %6s %-13s %-9s %-9s %7s %5s %s\n"
+/* The same columns for a tw. */
+#define TOYTCP_CONNS_FMT_TW \
+	"%-21s %-21s %-11s %10u %10u %10u %7u %7u %10llu %10llu %08x %-14s %-6s %5s %-15s %6s %-13s %-9s %-9s %7s %5s %s\n"
 
-/* The walker's current connection (again), skipping a resize's -EAGAIN. */
-static void *toytcp_conns_peek(struct toytcp_conns_iter *it)
+/* The walker of the table the listing is in. */
+static struct rhashtable_iter *toytcp_conns_walk(struct toytcp_conns_iter *it)
+{
+	return it->in_tw ? &it->tw_walk : &it->walk;
+}
+
+/* (Re)start both walks at the top of their tables. */
+static void toytcp_conns_rewind(struct toytcp_conns_iter *it)
+{
+	struct toytcp_net *tn = toytcp_pernet(it->net);
+
+	rhashtable_walk_exit(&it->walk);
+	rhashtable_walk_exit(&it->tw_walk);
+	rhashtable_walk_enter(&tn->table.ht, &it->walk);
+	rhashtable_walk_enter(&tn->tw.ht, &it->tw_walk);
+	it->in_tw = false;
+}
+
+/*
+ * The walker's next entry, skipping a resize's -EAGAIN; at the end of the
+ * connection table, on to the TIME_WAIT table. @peek: the current one
+ * again (a read() going on where the last stopped).
+ */
+static void *toytcp_conns_walk_on(struct toytcp_conns_iter *it, bool peek)
 {
 	void *p;
 
-	do {
-		p = rhashtable_walk_peek(&it->walk);
-	} while (IS_ERR(p));
-	return p;
+	for (;;) {
+		struct rhashtable_iter *walk = toytcp_conns_walk(it);
+
+		do {
+			p = peek ? rhashtable_walk_peek(walk) : rhashtable_walk_next(walk);
+		} while (IS_ERR(p));
+		if (p || it->in_tw)
+			return p;
+		rhashtable_walk_stop(&it->walk);
+		it->in_tw = true;
+		rhashtable_walk_start(&it->tw_walk);
+		peek = false;
+	}
 }
 
 static void *toytcp_conns_start(struct seq_file *seq, loff_t *pos)
 {
 	struct toytcp_conns_iter *it = seq->private;
 
-	if (!*pos) {
-		/* From the top: a fresh walk. */
-		rhashtable_walk_exit(&it->walk);
-		rhashtable_walk_enter(&toytcp_pernet(it->net)->table.ht, &it->walk);
-	}
-	rhashtable_walk_start(&it->walk);
-	return *pos ? toytcp_conns_peek(it) : SEQ_START_TOKEN;
+	if (!*pos)
+		toytcp_conns_rewind(it);	/* from the top: fresh walks */
+	rhashtable_walk_start(toytcp_conns_walk(it));
+	return *pos ? toytcp_conns_walk_on(it, true) : SEQ_START_TOKEN;
 }
 
 static void *toytcp_conns_next(struct seq_file *seq, void *v, loff_t *pos)
 {
-	struct toytcp_conns_iter *it = seq->private;
-	void *p;
-
 	++*pos;
-	do {
-		p = rhashtable_walk_next(&it->walk);
-	} while (IS_ERR(p));
-	return p;
+	return toytcp_conns_walk_on(seq->private, false);
 }
 
 static void toytcp_conns_stop(struct seq_file *seq, void *v)
 {
 	struct toytcp_conns_iter *it = seq->private;
 
-	rhashtable_walk_stop(&it->walk);
+	rhashtable_walk_stop(toytcp_conns_walk(it));
 }
 
 /*
@@ -186,8 +214,29 @@ static void toytcp_conns_show_conn(struct seq_file *seq, struct toytcp_conn *con
 		   num[12], num[13], num[11], own[0], own[1], own[2]);
 }
 
+/* A connection in TIME_WAIT: its tw, with what a tw keeps (timewait.c). */
+static void toytcp_conns_show_tw(struct seq_file *seq, struct toytcp_tw *tw)
+{
+	struct toytcp_conns_iter *it = seq->private;
+	struct toytcp_net *tn = toytcp_pernet(it->net);
+	char local[24], remote[24], timer[24];
+	struct toytcp_tw t;
+	s64 ms;
+
+	if (!toytcp_tw_snapshot(tn, tw, &t, &ms))
+		return;
+	snprintf(local, sizeof(local), "%pI4:%u", &t.key.laddr, ntohs(t.key.lport));
+	snprintf(remote, sizeof(remote), "%pI4:%u", &t.key.raddr, ntohs(t.key.rport));
+	snprintf(timer, sizeof(timer), "timewait:%lld", ms);
+	seq_printf(seq, TOYTCP_CONNS_FMT_TW, local, remote, "TIME_WAIT",
+		   t.snd_nxt, t.snd_nxt, t.rcv_nxt, t.snd_wnd, 0, t.tx_bytes,
+		   t.rx_bytes, t.rx_crc, timer, "-", "-", "-", "-", "-", "-", "-",
+		   "-", "-", "-");
+}
+
 static int toytcp_conns_show(struct seq_file *seq, void *v)
 {
+	struct toytcp_conns_iter *it = seq->private;
 	struct toytcp_conn *conn = v;
 
 	if (v == SEQ_START_TOKEN) {
@@ -196,6 +245,10 @@ static int toytcp_conns_show(struct seq_file *seq, void *v)
 			   "tx_bytes", "rx_bytes", "rx_crc32", "timer", "app", "mss",
 			   "rtt", "rto", "cwnd", "delack", "keepalive", "recvq",
 			   "uid", "inode");
+		return 0;
+	}
+	if (it->in_tw) {
+		toytcp_conns_show_tw(seq, v);
 		return 0;
 	}
 	spin_lock_bh(&conn->lock);
@@ -221,6 +274,7 @@ static int toytcp_conns_open(struct inode *inode, struct file *file)
 		return -ENOMEM;
 	it->net = get_net(current->nsproxy->net_ns);
 	rhashtable_walk_enter(&toytcp_pernet(it->net)->table.ht, &it->walk);
+	rhashtable_walk_enter(&toytcp_pernet(it->net)->tw.ht, &it->tw_walk);
 	return 0;
 }
 
@@ -229,6 +283,7 @@ static int toytcp_conns_release(struct inode *inode, struct file *file)
 	struct toytcp_conns_iter *it = ((struct seq_file *)file->private_data)->private;
 
 	rhashtable_walk_exit(&it->walk);
+	rhashtable_walk_exit(&it->tw_walk);
 	put_net(it->net);
 	return seq_release_private(inode, file);
 }

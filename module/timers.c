@@ -22,8 +22,6 @@
  *              (RFC 9293 MUST-37).
  *              A resend that cannot be built (no memory) is tried again
  *              after at most TOYTCP_RESOURCE_PROBE_MS, without backoff.
- *   timewait   TIME_WAIT: after 2 * msl_ms the connection is deleted
- *              (TimeWaited). A retransmitted FIN restarts it.
  *   finwait2   FIN_WAIT2: the peer acknowledged our FIN but never sends
  *              its own; after fin_timeout_ms without a segment of data
  *              the connection is deleted. Data restarts it.
@@ -43,6 +41,13 @@
  *              after delack_ms the ACK goes alone (TCPDelayedACKs),
  *              unless a segment of ours carried it first, which stops
  *              the timer.
+ *
+ * And one timer per namespace, not per connection: a connection entering
+ * TIME_WAIT gives way to a small tw (timewait.c), and the namespace's
+ * TIME_WAIT timer (tn->tw.timer) ends each tw in its turn:
+ *
+ *   timewait   TIME_WAIT: after 2 * msl_ms the tw is deleted
+ *              (TimeWaited). A retransmitted FIN restarts it.
  *
  * References: an armed timer holds a reference on its connection
  * (->timer_ref, ->ka_ref, ->dack_ref), taken when it is armed and given back by the
@@ -66,7 +71,6 @@
 static const char * const toytcp_timer_names[] = {
 	[TOYTCP_TIMER_NONE]		= "-",
 	[TOYTCP_TIMER_KIND_RTX]		= "rtx",
-	[TOYTCP_TIMER_KIND_TIME_WAIT]	= "timewait",
 	[TOYTCP_TIMER_KIND_FIN_WAIT2]	= "finwait2",
 };
 
@@ -190,9 +194,7 @@ void toytcp_timers_after_event(struct toytcp_conn *conn, enum toytcp_timer_op op
 
 	switch (op) {
 	case TOYTCP_TIMER_TIME_WAIT:
-		toytcp_timer_arm(conn, TOYTCP_TIMER_KIND_TIME_WAIT,
-				 2 * READ_ONCE(toytcp_msl_ms));
-		return;
+		return;		/* the tw's timer, timewait.c */
 	case TOYTCP_TIMER_FIN_WAIT2:
 		toytcp_timer_arm(conn, TOYTCP_TIMER_KIND_FIN_WAIT2,
 				 READ_ONCE(toytcp_fin_timeout_ms));
@@ -284,10 +286,6 @@ static enum hrtimer_restart toytcp_timer_fired(struct hrtimer *timer)
 	switch (kind) {
 	case TOYTCP_TIMER_KIND_RTX:
 		toytcp_timer_rtx_expired(conn, &q);
-		break;
-	case TOYTCP_TIMER_KIND_TIME_WAIT:
-		TOYTCP_INC_STATS(conn->tn, TOYTCP_MIB_TIMEWAITED);
-		toytcp_conn_event(conn, TOYTCP_EV_TIMEOUT_2MSL);
 		break;
 	case TOYTCP_TIMER_KIND_FIN_WAIT2:
 		toytcp_conn_event(conn, TOYTCP_EV_GIVE_UP);

@@ -42,8 +42,8 @@ TRACE_DEFINE_ENUM(TOYTCP_LAST_ACK);
 TRACE_DEFINE_ENUM(TOYTCP_TIME_WAIT);
 
 TRACE_EVENT(toytcp_set_state,
-	TP_PROTO(const struct toytcp_conn *conn, int oldstate, int newstate),
-	TP_ARGS(conn, oldstate, newstate),
+	TP_PROTO(const struct toytcp_key *key, int oldstate, int newstate),
+	TP_ARGS(key, oldstate, newstate),
 
 	TP_STRUCT__entry(
 		__field(__be32, saddr)
@@ -55,10 +55,10 @@ TRACE_EVENT(toytcp_set_state,
 	),
 
 	TP_fast_assign(
-		__entry->saddr = conn->key.laddr;
-		__entry->daddr = conn->key.raddr;
-		__entry->sport = ntohs(conn->key.lport);
-		__entry->dport = ntohs(conn->key.rport);
+		__entry->saddr = key->laddr;
+		__entry->daddr = key->raddr;
+		__entry->sport = ntohs(key->lport);
+		__entry->dport = ntohs(key->rport);
 		__entry->oldstate = oldstate;
 		__entry->newstate = newstate;
 	),

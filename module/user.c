@@ -193,6 +193,16 @@ static struct toytcp_conn *toytcp_user_find(struct toytcp_net *tn,
 }
 
 /*
+ * No connection has @key: in TIME_WAIT (timewait.c) it is closing, which
+ * forbids every call but ABORT (RFC 793: "error: connection closing");
+ * otherwise there is none.
+ */
+static int toytcp_user_none(struct toytcp_net *tn, const struct toytcp_key *key)
+{
+	return toytcp_tw_exists(tn, key) ? -ENOTCONN : -ENOENT;
+}
+
+/*
  * Lock @conn for a user call; false (unlocked) when it has ended since
  * the caller found it.
  */
@@ -226,7 +236,7 @@ static int toytcp_user_by_key(struct toytcp_net *tn, const struct toytcp_key *ke
 	int ret;
 
 	if (!conn)
-		return -ENOENT;
+		return toytcp_user_none(tn, key);
 	ret = call(conn, arg);
 	toytcp_conn_put(conn);
 	return ret;
@@ -307,11 +317,12 @@ int toytcp_user_send(struct toytcp_net *tn, const struct toytcp_key *key,
 	int ret;
 
 	if (!conn)
-		return -ENOENT;
+		return toytcp_user_none(tn, key);
 	ret = toytcp_user_send_conn(conn, data, len, TOYTCP_SNDBUF_MAX, false);
 	toytcp_conn_put(conn);
 	return ret;
 }
+EXPORT_SYMBOL_IF_KUNIT(toytcp_user_send);
 
 /*
  * A call that the state machine decides alone (CLOSE, ABORT): run it on
@@ -372,24 +383,30 @@ int toytcp_user_abort_conn(struct toytcp_conn *conn, long unused)
  * @tn: the namespace
  * @key: the connection, or a listener (which then stops listening)
  *
- * Return: 0, -ENOENT (no such connection) or -ENOTCONN (already closing).
+ * Return: 0, -ENOENT (no such connection) or -ENOTCONN (already closing,
+ * TIME_WAIT included).
  */
 int toytcp_user_close(struct toytcp_net *tn, const struct toytcp_key *key)
 {
 	return toytcp_user_by_key(tn, key, toytcp_user_close_conn, 0);
 }
+EXPORT_SYMBOL_IF_KUNIT(toytcp_user_close);
 
 /**
  * toytcp_user_abort() - ABORT from ctl
  * @tn: the namespace
- * @key: the connection, or a listener (which then stops listening)
+ * @key: the connection, or a listener (which then stops listening), or
+ *       a connection in TIME_WAIT (deleted, nothing sent)
  *
  * Return: 0 or -ENOENT.
  */
 int toytcp_user_abort(struct toytcp_net *tn, const struct toytcp_key *key)
 {
-	return toytcp_user_by_key(tn, key, toytcp_user_abort_conn, 0);
+	int ret = toytcp_user_by_key(tn, key, toytcp_user_abort_conn, 0);
+
+	return ret == -ENOTCONN ? toytcp_tw_abort(tn, key) : ret;
 }
+EXPORT_SYMBOL_IF_KUNIT(toytcp_user_abort);
 
 /**
  * toytcp_user_keepalive_conn() - turn keepalive on or off (RFC 1122 §4.2.3.6)
@@ -401,8 +418,7 @@ int toytcp_user_abort(struct toytcp_net *tn, const struct toytcp_key *key)
  * Also restarts the wait for the first probe, as the keepalive settings
  * may have changed.
  *
- * Return: 0, -ENOENT (it ended) or -ENOTCONN (TIME_WAIT: it is closing
- * anyway).
+ * Return: 0 or -ENOENT (it ended).
  */
 int toytcp_user_keepalive_conn(struct toytcp_conn *conn, long on)
 {
@@ -412,9 +428,7 @@ int toytcp_user_keepalive_conn(struct toytcp_conn *conn, long on)
 	if (!toytcp_user_lock(conn))
 		return -ENOENT;
 	__skb_queue_head_init(&q);
-	if (conn->tcb.state == TOYTCP_TIME_WAIT)
-		ret = -ENOTCONN;
-	else if (conn->tcb.state == TOYTCP_LISTEN)
+	if (conn->tcb.state == TOYTCP_LISTEN)
 		WRITE_ONCE(conn->ka_on, on);
 	else
 		toytcp_timer_keepalive_set(conn, on);
@@ -429,7 +443,7 @@ int toytcp_user_keepalive_conn(struct toytcp_conn *conn, long on)
  * @on: on or off
  *
  * Return: as toytcp_user_keepalive_conn(); -ENOENT when there is no such
- * connection.
+ * connection, -ENOTCONN in TIME_WAIT (it is closing anyway).
  */
 int toytcp_user_keepalive(struct toytcp_net *tn, const struct toytcp_key *key,
 			  bool on)

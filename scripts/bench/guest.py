@@ -42,7 +42,7 @@ SIZES = {
                  burst=50),
 }
 CACHES = {6: ['TCP', 'tw_sock_TCP', 'request_sock_TCP'],
-          253: ['TOYTCP', 'toytcp_conn']}
+          253: ['TOYTCP', 'toytcp_conn', 'toytcp_tw']}
 PORT = 7000
 HOLD_PORTS = 8          # 28,232 ephemeral ports per destination
 CTL_PORTS = 16          # ctl connects name their source port: 1024..65535

@@ -13,8 +13,9 @@ figures. Every command exits 0 when what it checks held, 1 otherwise.
   stress.py faults --conns N    N echo connections a->b, 10 KiB each, over
                                 a lossy link; every byte back, all closed
   stress.py flood --syns N      N spoofed SYNs at b:7 while a connects
-  stress.py soak --cycles N     N open/close cycles a->b; toytcp_conn slab
-                                objects back to where they started
+  stress.py soak --cycles N     N open/close cycles a->b; toytcp_conn and
+                                toytcp_tw (TIME_WAIT) slab objects back to
+                                where they started
   stress.py connect ...         open connections (teardown.sh)
   stress.py close ...           close every connection in one state
   stress.py traffic ...         keep data flowing until toytcp goes away
@@ -113,16 +114,17 @@ def in_state(mod, state, field=None, among=()):
                for x in mod.conns())
 
 
-def slab_objects(settle=0.5):
-    """In-use toytcp_conn objects, after freeing what RCU still holds."""
+def slab_objects(settle=0.5, cache="toytcp_conn"):
+    """In-use objects of CACHE (toytcp_conn, or toytcp_tw: TIME_WAIT),
+    after freeing what RCU still holds."""
     time.sleep(settle)
-    with open("/sys/kernel/slab/toytcp_conn/shrink", "w") as f:
+    with open("/sys/kernel/slab/%s/shrink" % cache, "w") as f:
         f.write("1")
     with open("/proc/slabinfo") as f:
         for line in f:
-            if line.startswith("toytcp_conn "):
+            if line.startswith(cache + " "):
                 return int(line.split()[1])
-    raise Fail("no toytcp_conn line in /proc/slabinfo")
+    raise Fail("no %s line in /proc/slabinfo" % cache)
 
 
 def wait_for(what, cond, timeout, step=0.2):
@@ -517,6 +519,7 @@ def cmd_soak(a):
     ca, cb = Mod("a"), Mod("b")
     cb.ctl("listen 7")
     base = slab_objects()
+    tw_base, tw_peak = slab_objects(0, "toytcp_tw"), 0
     t0, done, port = time.monotonic(), 0, 0
     while done < a.cycles:
         n = min(a.batch, a.cycles - done)
@@ -534,19 +537,27 @@ def cmd_soak(a):
         for p in ports:
             cb.ctl("close 10.0.0.2:7 10.0.0.1:%d" % p)
         done += n
+        tw_peak = max(tw_peak, slab_objects(0.05, "toytcp_tw"))
         if done % (a.batch * 50) == 0 or done == a.cycles:
             say("  %d cycles, %.0f/s" % (done, done / (time.monotonic() - t0)))
     secs = time.monotonic() - t0
     wait_for("TIME_WAIT to end everywhere",
              lambda: not ca.conns() and len(cb.conns()) == 1, 120, 0.5)
     after = slab_objects()
+    tw_after = slab_objects(0, "toytcp_tw")
     s = ca.stats()
     figure("%d open/close cycles in %.1fs (%.0f/s); ActiveOpens=%d TimeWaited=%d "
         "TCPTimeWaitOverflow=%d" % (a.cycles, secs, a.cycles / secs, s["ActiveOpens"],
                                     s["TimeWaited"], s["TCPTimeWaitOverflow"]))
     figure("toytcp_conn objects: %d before, %d after TIME_WAIT ended" % (base, after))
+    figure("toytcp_tw objects (TIME_WAIT): %d before, up to %d meanwhile, %d after"
+           % (tw_base, tw_peak, tw_after))
     if after != base:
         raise Fail("toytcp_conn objects did not return to %d" % base)
+    if tw_after != tw_base:
+        raise Fail("toytcp_tw objects did not return to %d" % tw_base)
+    if tw_peak <= tw_base:
+        raise Fail("no toytcp_tw object while connections were in TIME_WAIT")
     if s["TimeWaited"] + s["TCPTimeWaitOverflow"] != a.cycles:
         raise Fail("not every cycle went through TIME_WAIT")
     return 0
