@@ -17,10 +17,6 @@
  *                                      SIGUSR1 closes them all (this side
  *                                      first, so this side keeps the
  *                                      TIME_WAITs), SIGTERM ends
- *   bench udpsink PORT                 count UDP datagrams for -t seconds
- *                                      from the first; packets/s
- *   bench udp ADDR PORT                send 1-byte UDP datagrams for -t + 1
- *                                      seconds, as fast as it can
  *
  * Options: -f FLOWS parallel flows (threads, default 1), -t SECONDS
  * (default 5), -n CONNECTIONS for handshake and hold (default 100), -p
@@ -352,66 +348,6 @@ static int hold_conns(void)
 	return 0;
 }
 
-/* Count UDP datagrams for -t seconds from the first one. */
-static int udpsink(int port)
-{
-	struct sockaddr_in addr = { .sin_family = AF_INET, .sin_port = htons(port) };
-	struct timeval tv = { .tv_sec = 1 };
-	static char bufs[64][64];
-	struct mmsghdr msgs[64];
-	struct iovec iov[64];
-	uint64_t packets = 0;
-	int fd = socket(AF_INET, SOCK_DGRAM, 0), size = 8 << 20;
-	double t0 = 0, end = 0;
-
-	if (fd < 0 || bind(fd, (struct sockaddr *)&addr, sizeof(addr)))
-		die("udp bind");
-	setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof(size));
-	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-	for (int i = 0; i < 64; i++) {
-		iov[i] = (struct iovec){ .iov_base = bufs[i], .iov_len = sizeof(bufs[i]) };
-		msgs[i] = (struct mmsghdr){ .msg_hdr = { .msg_iov = &iov[i], .msg_iovlen = 1 } };
-	}
-	printf("serving\n");
-	fflush(stdout);
-	for (;;) {
-		int n = recvmmsg(fd, msgs, 64, 0, NULL);
-		double t = now();
-
-		if (n < 0 && t0)
-			die("no datagram for a second");
-		if (n <= 0)
-			continue;
-		if (!t0) {
-			t0 = t;
-			end = t0 + seconds;
-		}
-		if (t >= end)
-			break;
-		packets += n;
-	}
-	printf("test=udp proto=17 seconds=%.3f packets=%llu pps=%.0f\n", seconds,
-	       (unsigned long long)packets, packets / seconds);
-	return 0;
-}
-
-/* Send 1-byte datagrams, 32 a call, for -t + 1 seconds. */
-static int udp_send(void)
-{
-	struct mmsghdr msgs[32];
-	struct iovec iov = { .iov_base = "u", .iov_len = 1 };
-	int fd = socket(AF_INET, SOCK_DGRAM, 0);
-	double end = now() + seconds + 1;
-
-	if (fd < 0 || connect(fd, (struct sockaddr *)&peer, sizeof(peer)))
-		die("connect (UDP)");
-	for (int i = 0; i < 32; i++)
-		msgs[i] = (struct mmsghdr){ .msg_hdr = { .msg_iov = &iov, .msg_iovlen = 1 } };
-	while (now() < end)
-		sendmmsg(fd, msgs, 32, 0);	/* ENOBUFS: the queue is full */
-	return 0;
-}
-
 static int client(const char *test)
 {
 	static struct flow fl[MAX_FLOWS];
@@ -423,8 +359,6 @@ static int client(const char *test)
 		return connect_burst();
 	if (!strcmp(test, "hold"))
 		return hold_conns();
-	if (!strcmp(test, "udp"))
-		return udp_send();
 	for (int i = 0; i < flows; i++) {
 		fl[i].fn = !strcmp(test, "crr") ? crr : !strcmp(test, "rr") ? rr :
 			   !strcmp(test, "stream") ? stream : NULL;
@@ -497,13 +431,11 @@ int main(int argc, char **argv)
 		}
 	}
 	if (flows < 1 || flows > MAX_FLOWS || nports < 1 || burst < 1 || optind >= argc) {
-		fprintf(stderr, "%s\n", "usage: bench [-P PROTO] [-f FLOWS] [-t S] [-n N] [-p PORTS] serve|udpsink PORT | crr|rr|stream|handshake|hold|udp ADDR PORT");
+		fprintf(stderr, "%s\n", "usage: bench [-P PROTO] [-f FLOWS] [-t S] [-n N] [-p PORTS] serve PORT | crr|rr|stream|handshake|hold ADDR PORT");
 		return 2;
 	}
 	if (!strcmp(argv[optind], "serve") && optind + 1 < argc)
 		serve(atoi(argv[optind + 1]));
-	if (!strcmp(argv[optind], "udpsink") && optind + 1 < argc)
-		return udpsink(atoi(argv[optind + 1]));
 	if (optind + 2 >= argc)
 		return 2;
 	peer.sin_family = AF_INET;
