@@ -70,8 +70,7 @@ static void toytcp_input_window_update(struct toytcp_conn *conn, u32 old,
 	if (!conn->echo || conn->dead || !skb_queue_empty(q))
 		return;
 	toytcp_input_set_window(conn);
-	if (old < conn->tcb.mss && conn->tcb.rcv_wnd >= conn->tcb.mss &&
-	    conn->tcb.state != TOYTCP_TIME_WAIT)
+	if (old < conn->tcb.mss && conn->tcb.rcv_wnd >= conn->tcb.mss)
 		toytcp_output_queue_reply(conn, &ack, q);
 }
 
