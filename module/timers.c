@@ -184,8 +184,8 @@ void toytcp_timer_sync_stop(struct toytcp_conn *conn)
  *
  * Called after every event and after output, so that the timer matches
  * what is outstanding: rtx runs exactly while something sent is not yet
- * acknowledged (or data waits for a window); TIME_WAIT and FIN_WAIT2 have
- * their own.
+ * acknowledged (or data waits for a window); FIN_WAIT2 has its own, and
+ * TIME_WAIT is a tw's (timewait.c).
  */
 void toytcp_timers_after_event(struct toytcp_conn *conn, enum toytcp_timer_op op)
 {
@@ -337,7 +337,7 @@ static void toytcp_timer_keepalive(struct toytcp_conn *conn,
 	case TOYTCP_LAST_ACK:
 		break;
 	default:
-		return;	/* TIME_WAIT: the end is near anyway */
+		return;	/* LISTEN, CLOSED: nothing to watch (TIME_WAIT is a tw's) */
 	}
 	switch (toytcp_keepalive_decide(toytcp_fsm_outstanding(tcb) ||
 					toytcp_fsm_has_unsent(tcb),
