@@ -23,6 +23,7 @@
 #include <linux/siphash.h>
 #include <linux/slab.h>
 #include <linux/jiffies.h>
+#include <linux/time.h>
 #include <linux/timekeeping.h>
 #include "conn.h"
 #include "netns.h"
@@ -185,12 +186,6 @@ u32 toytcp_conn_isn(const struct toytcp_key *key)
 }
 EXPORT_SYMBOL_IF_KUNIT(toytcp_conn_isn);
 
-/* Is jiffies @now (low 32 bits) before @stamp + @delta? */
-static bool toytcp_stamp_before(u32 now, u32 stamp, u32 delta)
-{
-	return (s32)(now - (stamp + delta)) < 0;
-}
-
 /**
  * toytcp_challenge_allowed() - may a connection send a challenge ACK?
  * @limit: the connection's limits (a connection's, locked, or a tw's)
@@ -207,7 +202,7 @@ static bool toytcp_stamp_before(u32 now, u32 stamp, u32 delta)
 bool toytcp_challenge_allowed(struct toytcp_ack_limit *limit, unsigned long now)
 {
 	if (!limit->challenge_stamp ||
-	    !toytcp_stamp_before(now, limit->challenge_stamp, HZ)) {
+	    !time_before32((u32)now, limit->challenge_stamp + HZ)) {
 		limit->challenge_stamp = (u32)now ?: 1;
 		limit->challenge_count = 0;
 	}
@@ -232,8 +227,8 @@ EXPORT_SYMBOL_IF_KUNIT(toytcp_challenge_allowed);
 bool toytcp_oow_allowed(struct toytcp_ack_limit *limit, unsigned long now)
 {
 	if (limit->oow_stamp &&
-	    toytcp_stamp_before(now, limit->oow_stamp,
-				msecs_to_jiffies(TOYTCP_OOW_INTERVAL_MS)))
+	    time_before32((u32)now, limit->oow_stamp +
+			  msecs_to_jiffies(TOYTCP_OOW_INTERVAL_MS)))
 		return false;
 	limit->oow_stamp = (u32)now ?: 1;
 	return true;
