@@ -130,7 +130,8 @@ STRESS=$TOYTCP_TOP/scripts/tools/stress.py
 # and on toytcp, in a namespace "t" of its own: loopback, routes of type
 # unreachable (203.0.113.1) and prohibit (203.0.113.2), and a veth link
 # 10.77.0.1/24 where nobody answers ARP (which gives up after 0.1 s); no
-# route leads out. Each must pass, and both must observe the same
+# route leads out. Each must pass (Linux's gets a second try: its run is
+# the reference, not what is tested), and both must observe the same
 sockapi_both() {
 	local py=$TOYTCP_TOP/scripts/tests/sockapi.py dir st=0
 	dir=$(mktemp -d)
@@ -146,8 +147,13 @@ sockapi_both() {
 	ip netns exec t sysctl -qw net.ipv4.neigh.vt0.ucast_solicit=0 \
 		net.ipv4.neigh.vt0.mcast_solicit=1 net.ipv4.neigh.vt0.retrans_time_ms=100
 	step "the conformance suite on Linux TCP (protocol 6)"
-	ip netns exec t python3 "$py" 6 >"$dir/tcp" 2>&1 ||
-		{ cat "$dir/tcp"; fail "Linux TCP fails its own expectations"; }
+	# Linux's run only makes the reference: should a case of it fail
+	# (a timing of the VM's), say which, and run the suite once more.
+	if ! ip netns exec t python3 "$py" 6 >"$dir/tcp" 2>&1; then
+		grep '^FAIL' "$dir/tcp" | sed 's/^/= Linux TCP, first run: /'
+		ip netns exec t python3 "$py" 6 >"$dir/tcp" 2>&1 ||
+			{ cat "$dir/tcp"; fail "Linux TCP fails its own expectations, twice"; }
+	fi
 	echo "$(grep -c '^ok' "$dir/tcp") cases pass"
 	step "the same suite on toytcp (protocol 253)"
 	ip netns exec t python3 "$py" 253 >"$dir/toytcp" 2>&1 || st=$?
