@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * KUnit: large segments (suite toytcp_gso): which devices get them, and
- * how the stack cuts one in software through toytcp's offload.
+ * KUnit: large segments (suite toytcp_gso): which devices get them, how
+ * output.c builds one (copied and summed in one pass), how the receiver
+ * trusts its checksum, and how the stack cuts one in software through
+ * toytcp's offload.
  */
 #include <kunit/test.h>
 #include <linux/if_ether.h>
@@ -15,7 +17,9 @@
 #include <net/gso.h>		/* Kbuild: 6.5 moved skb_gso_segment() here */
 #endif
 #include "gso.h"
+#include "conn.h"
 #include "netns.h"
+#include "output.h"
 #include "params.h"
 #include "toytcp.h"
 #include "wire.h"
@@ -203,11 +207,90 @@ static void toytcp_gso_mark_small_test(struct kunit *test)
 	kfree_skb(skb);
 }
 
+/*
+ * The receiver trusts the checksum of a large segment toytcp marked (it
+ * was computed when the segment was built, in this kernel), and of no
+ * other: damage one after its checksum and only the mark lets it by.
+ */
+static void toytcp_gso_csum_known_test(struct kunit *test)
+{
+	struct sk_buff *skb = large_segment(test, 3000, TOYTCP_ACK);
+	struct sk_buff *small = large_segment(test, 1000, TOYTCP_ACK);
+	struct toytcp_seg seg;
+
+	/* Built right: its checksum holds when verified after all. */
+	skb->ip_summed = CHECKSUM_NONE;
+	KUNIT_EXPECT_EQ(test, toytcp_wire_parse(skb, &seg), TOYTCP_WIRE_OK);
+	KUNIT_EXPECT_EQ(test, seg.seq, 1000);
+	skb->data[sizeof(struct iphdr) + TOYTCP_HDR_LEN + 2999] ^= 0x10;
+	KUNIT_EXPECT_EQ(test, toytcp_wire_parse(skb, &seg), TOYTCP_WIRE_BAD_CSUM);
+	skb->ip_summed = CHECKSUM_UNNECESSARY;	/* toytcp_gso_mark()'s */
+	KUNIT_EXPECT_EQ(test, toytcp_wire_parse(skb, &seg), TOYTCP_WIRE_OK);
+	/* One segment's worth is never spared, whatever it claims. */
+	small->data[sizeof(struct iphdr) + TOYTCP_HDR_LEN] ^= 0x10;
+	small->ip_summed = CHECKSUM_UNNECESSARY;
+	KUNIT_EXPECT_EQ(test, toytcp_wire_parse(small, &seg), TOYTCP_WIRE_BAD_CSUM);
+	kfree_skb(small);
+	kfree_skb(skb);
+}
+
+struct build_case {
+	const char *name;
+	u32 len0, len1;		/* the two pieces of the send ring */
+};
+
+static const struct build_case build_cases[] = {
+	{ "one segment, one piece", 1001, 0 },
+	{ "one segment, two odd pieces", 333, 667 },
+	{ "large, one piece", 50001, 0 },
+	{ "large, two odd pieces", 4097, 40001 },
+	{ "large, a page boundary at the ring's wrap", 4096, 4096 },
+};
+
+static void build_desc(const struct build_case *c, char *desc)
+{
+	strscpy(desc, c->name, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(build, build_cases, build_desc);
+
+/*
+ * output.c copies the payload and sums it in one pass: the skb holds the
+ * ring's bytes in order, and the sum is csum_partial() of them all.
+ */
+static void toytcp_gso_build_test(struct kunit *test)
+{
+	const struct build_case *c = test->param_value;
+	u32 len = c->len0 + c->len1, i;
+	u8 *ring = kunit_kmalloc(test, len, GFP_KERNEL);
+	u8 *back = kunit_kmalloc(test, len, GFP_KERNEL);
+	struct toytcp_span span = {
+		.p = { ring, ring + c->len0 }, .len = { c->len0, c->len1 },
+	};
+	struct sk_buff *skb;
+	__wsum csum;
+
+	KUNIT_ASSERT_NOT_NULL(test, ring);
+	KUNIT_ASSERT_NOT_NULL(test, back);
+	for (i = 0; i < len; i++)
+		ring[i] = i * 13 + (i >> 8);
+	skb = toytcp_output_alloc(TOYTCP_HDR_LEN, &span, len, &csum);
+	KUNIT_ASSERT_NOT_NULL(test, skb);
+	KUNIT_EXPECT_EQ(test, skb->len, TOYTCP_HDR_LEN + len);
+	KUNIT_EXPECT_EQ(test, skb->data_len ? 1 : 0, len > 2048 ? 1 : 0);
+	KUNIT_ASSERT_EQ(test, skb_copy_bits(skb, TOYTCP_HDR_LEN, back, len), 0);
+	KUNIT_EXPECT_EQ(test, memcmp(back, ring, len), 0);
+	KUNIT_EXPECT_EQ(test, csum_fold(csum), csum_fold(csum_partial(ring, len, 0)));
+	kfree_skb(skb);
+}
+
 static struct kunit_case toytcp_gso_cases[] = {
 	KUNIT_CASE_PARAM(toytcp_gso_size_test, size_gen_params),
 	KUNIT_CASE(toytcp_gso_max_test),
 	KUNIT_CASE(toytcp_gso_segment_test),
 	KUNIT_CASE(toytcp_gso_mark_small_test),
+	KUNIT_CASE(toytcp_gso_csum_known_test),
+	KUNIT_CASE_PARAM(toytcp_gso_build_test, build_gen_params),
 	{}
 };
 

@@ -12,6 +12,7 @@
 
 #include <linux/ip.h>
 #include <linux/skbuff.h>
+#include <net/checksum.h>
 #include <net/ip.h>
 #include <net/route.h>
 #include "conn.h"
@@ -78,19 +79,68 @@ int toytcp_output_route(struct net *net, __be32 daddr, __be32 *saddr, u16 *mss)
 #define TOYTCP_OUTPUT_LINEAR	2048
 
 /*
+ * Copy @data (@len bytes in all) to @skb's payload, which starts at @off
+ * of the linear part or fills its page fragments, and sum it on the way:
+ * one pass over the bytes, as Linux's csum_and_copy_from_iter() makes,
+ * not a copy and then a csum_partial(). The fragments are order-0 pages
+ * of alloc_skb_with_frags(), mapped (no highmem on x86_64).
+ *
+ * Return: the payload's csum_partial().
+ */
+static __wsum toytcp_output_copy_csum(struct sk_buff *skb, unsigned int off,
+				      const struct toytcp_span *data, u32 len)
+{
+	const u8 *src = data->p[0];
+	u32 src_left = data->len[0], room, done = 0;
+	unsigned int frag = 0;
+	__wsum csum = 0;
+	u8 *dst;
+
+	if (skb->data_len) {
+		dst = skb_frag_address(&skb_shinfo(skb)->frags[0]);
+		room = skb_frag_size(&skb_shinfo(skb)->frags[0]);
+	} else {
+		dst = skb->data + off;
+		room = len;
+	}
+	while (done < len) {
+		u32 n = min(room, src_left);
+
+		csum = csum_block_add(csum, csum_partial_copy_nocheck(src, dst, n), done);
+		done += n;
+		src += n;
+		src_left -= n;
+		dst += n;
+		room -= n;
+		if (done == len)
+			break;
+		if (!src_left) {
+			src = data->p[1];
+			src_left = data->len[1];
+		}
+		if (!room) {
+			skb_frag_t *f = &skb_shinfo(skb)->frags[++frag];
+
+			dst = skb_frag_address(f);
+			room = skb_frag_size(f);
+		}
+	}
+	return csum;
+}
+
+/*
  * An skb with @hlen bytes of header room at skb->data and the @len bytes
  * of @data behind it, their csum_partial() in *@csum: in the linear part
  * when it is one segment's worth, in pages when it is a large segment
  * (gso.c), which no allocation of more than a page then holds up.
  */
-static struct sk_buff *toytcp_output_alloc(unsigned int hlen,
-					   const struct toytcp_span *data,
-					   u32 len, __wsum *csum)
+VISIBLE_IF_KUNIT struct sk_buff *toytcp_output_alloc(unsigned int hlen,
+						     const struct toytcp_span *data,
+						     u32 len, __wsum *csum)
 {
 	unsigned int head = MAX_HEADER + sizeof(struct iphdr) + hlen;
 	struct sk_buff *skb;
-	u32 off = hlen;
-	int err, i;
+	int err;
 
 	if (len <= TOYTCP_OUTPUT_LINEAR) {
 		skb = alloc_skb(head + len, GFP_ATOMIC);
@@ -107,18 +157,10 @@ static struct sk_buff *toytcp_output_alloc(unsigned int hlen,
 		skb->data_len = len;
 		skb->len += len;
 	}
-	*csum = 0;
-	for (i = 0; len && i < 2 && data->len[i]; i++) {
-		if (skb_store_bits(skb, off, data->p[i], data->len[i])) {
-			kfree_skb(skb);
-			return NULL;
-		}
-		*csum = csum_block_add(*csum, csum_partial(data->p[i], data->len[i], 0),
-				       off - hlen);
-		off += data->len[i];
-	}
+	*csum = len ? toytcp_output_copy_csum(skb, hlen, data, len) : 0;
 	return skb;
 }
+EXPORT_SYMBOL_IF_KUNIT(toytcp_output_alloc);
 
 /*
  * One segment from @saddr:@sport to @daddr:@dport, ready for

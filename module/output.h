@@ -27,4 +27,11 @@ void toytcp_output_answer(struct toytcp_net *tn, const struct toytcp_seg *seg,
 			  const struct toytcp_reply *reply);
 void toytcp_output_xmit(struct toytcp_net *tn, struct sk_buff_head *q);
 
+#if IS_ENABLED(CONFIG_KUNIT)
+struct toytcp_span;
+struct sk_buff *toytcp_output_alloc(unsigned int hlen,
+				    const struct toytcp_span *data,
+				    u32 len, __wsum *csum);
+#endif
+
 #endif /* _TOYTCP_OUTPUT_H */

@@ -4,9 +4,13 @@
  *
  * The checksum is TCP's (RFC 793 §3.1) with protocol 6 replaced by 253: the
  * one's complement sum over the IPv4 pseudo-header (source, destination,
- * zero, protocol, segment length), the header and the payload. It is always
- * verified in software: a device's CHECKSUM_UNNECESSARY speaks of TCP and
- * UDP, and says nothing of protocol 253.
+ * zero, protocol, segment length), the header and the payload. It is
+ * verified in software, a device's CHECKSUM_UNNECESSARY notwithstanding:
+ * that speaks of TCP and UDP, and says nothing of protocol 253. One kind
+ * of segment is spared: a large one (gso.c), which toytcp built and
+ * checksummed in this kernel and handed over through memory (loopback, a
+ * veth), never a wire, as Linux TCP does not verify its own packets on a
+ * veth either (toytcp_wire_csum_known()).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -123,6 +127,20 @@ enum toytcp_wire_err toytcp_wire_check(const void *buf, unsigned int len,
 }
 EXPORT_SYMBOL_IF_KUNIT(toytcp_wire_check);
 
+/*
+ * A large segment toytcp_gso_mark() marked: built whole by toytcp in this
+ * kernel, its checksum computed over all of it then, and sent only where
+ * it reaches toytcp without meeting a wire (toytcp_gso_max()). Nothing
+ * else gives a protocol-253 packet both marks: a device's
+ * CHECKSUM_UNNECESSARY is for TCP and UDP, and no GRO joins protocol 253
+ * segments. Should one be cut on its way (netem, say), its pieces have
+ * their own checksums and CHECKSUM_NONE, and are verified.
+ */
+static bool toytcp_wire_csum_known(const struct sk_buff *skb)
+{
+	return skb_is_gso(skb) && skb->ip_summed == CHECKSUM_UNNECESSARY;
+}
+
 /**
  * toytcp_wire_parse() - check a received segment and decode it
  * @skb: the packet at LOCAL_IN, IP header at skb->data
@@ -149,12 +167,14 @@ enum toytcp_wire_err toytcp_wire_parse(struct sk_buff *skb, struct toytcp_seg *s
 	if (err)
 		return err;
 	iph = ip_hdr(skb);
-	if (toytcp_wire_csum(iph->saddr, iph->daddr, len,
+	if (!toytcp_wire_csum_known(skb) &&
+	    toytcp_wire_csum(iph->saddr, iph->daddr, len,
 			     skb_checksum(skb, off, len, 0)))
 		return TOYTCP_WIRE_BAD_CSUM;
 	toytcp_wire_decode(th, len, iph->saddr, iph->daddr, seg);
 	return TOYTCP_WIRE_OK;
 }
+EXPORT_SYMBOL_IF_KUNIT(toytcp_wire_parse);
 
 /**
  * toytcp_wire_fill_hdr() - write a header, its checksum left 0
