@@ -11,7 +11,9 @@ CSV row: figure, proto (6, 253, or for the hook: none / toytcp), count
 1. hook: UDP packets/s from a to b (pktgen) with toytcp not loaded, then
    loaded, alternately (blocks of ABBA), the median of each one's runs
    in the main cluster, and the plain medians (see Bench.hook()).
-2. crr, rr (p50, p99), stream, handshake: one flow each, fresh namespaces.
+2. crr, rr (p50, p99), stream, handshake: one flow each, fresh namespaces
+   for each run; three runs of each protocol in ABBA order (one in a tiny
+   run), each figure the median of its runs (see Bench.basics()).
 3. For each count of connections held through sockets (1k, 10k, 100k):
    slab bytes of the protocol's caches per ESTABLISHED endpoint (both ends
    are in this VM), rr latency on one more connection while they stand,
@@ -34,13 +36,15 @@ import sys
 import time
 
 SIZES = {
-    # hold counts, ctl count, seconds per test, hook rounds, hook seconds
+    # hold counts, ctl count, seconds per test, hook rounds, hook seconds,
+    # the handshake's burst, the protocols' order for crr, rr, stream and
+    # handshake (each figure the median of its protocol's runs)
     'full': dict(hold=[1000, 10000, 100000], ctl=1000000, secs=5, rounds=8,
-                 hook_secs=2, burst=1000),
+                 hook_secs=2, burst=1000, basic=(6, 253, 253, 6, 6, 253)),
     # Enough connections that the slab's per-CPU slack (a few slabs) is
     # small beside what they take: at 100 it could make a delta negative.
     'tiny': dict(hold=[1000, 2000], ctl=4000, secs=1, rounds=1, hook_secs=1,
-                 burst=50),
+                 burst=50, basic=(6, 253)),
 }
 CACHES = {6: ['TCP', 'tw_sock_TCP', 'request_sock_TCP'],
           253: ['TOYTCP', 'toytcp_conn', 'toytcp_tw']}
@@ -229,25 +233,41 @@ class Bench:
         return got / secs
 
     def basics(self):
+        """crr, rr, stream, handshake: each protocol in namespaces of its
+        own for every run, the runs in ABBA order (the order of the
+        'basic' size), each figure the median of its runs."""
         secs = str(self.size['secs'])
-        for proto in (6, 253):
-            log(f'crr, rr, stream, handshake: protocol {proto}')
+        n = self.size['burst']
+        runs = {}
+
+        def note(figure, proto, value):
+            runs.setdefault((figure, proto), []).append(value)
+
+        order = self.size['basic']
+        for i, proto in enumerate(order):
+            log(f'crr, rr, stream, handshake: protocol {proto} '
+                f'(run {i + 1} of {len(order)})')
             self.hosts_up()
             srv = self.serve(proto)
             r = self.client(proto, '-t', secs, 'crr')
-            self.record('crr', proto, 0, float(r['ops_per_s']), 'connections/s')
+            note('crr', proto, float(r['ops_per_s']))
             r = self.client(proto, '-t', secs, 'rr')
-            self.record('rr', proto, 0, float(r['ops_per_s']), 'transactions/s')
-            self.record('rr_p50', proto, 0, float(r['p50_us']), 'us')
-            self.record('rr_p99', proto, 0, float(r['p99_us']), 'us')
+            note('rr', proto, float(r['ops_per_s']))
+            note('rr_p50', proto, float(r['p50_us']))
+            note('rr_p99', proto, float(r['p99_us']))
             r = self.client(proto, '-t', secs, 'stream')
-            self.record('stream', proto, 0, float(r['bytes_per_s']), 'bytes/s')
-            n = self.size['burst']
+            note('stream', proto, float(r['bytes_per_s']))
             r = self.client(proto, '-n', str(n), 'handshake')
-            self.record('handshake', proto, n, float(r['seconds']), 's')
+            note('handshake', proto, float(r['seconds']))
             srv.kill()
             srv.wait()
             self.hosts_down()
+        units = dict(crr='connections/s', rr='transactions/s', rr_p50='us',
+                     rr_p99='us', stream='bytes/s', handshake='s')
+        for (figure, proto), values in runs.items():
+            log(f'{figure} {proto}: runs', ' '.join(f'{v:.6g}' for v in values))
+            self.record(figure, proto, n if figure == 'handshake' else 0,
+                        statistics.median(values), units[figure])
 
     def held(self, proto, n):
         """n connections through sockets: memory, lookup, listing."""
