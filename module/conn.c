@@ -314,7 +314,8 @@ EXPORT_SYMBOL_IF_KUNIT(toytcp_conn_charge);
 /**
  * toytcp_conn_adopt() - make @child take a place in @lst's backlog
  * @child: a passive child, about to enter SYN_RECV
- * @lst: its listener; its qlen already counts @child
+ * @lst: its listener; its qlen already counts @child; the caller holds a
+ *       reference on it (toytcp_listen_input())
  *
  * The child holds a reference on the listener until it leaves SYN_RECV,
  * when toytcp_conn_state_changed() gives the place back: the listener may

@@ -254,17 +254,21 @@ bool toytcp_listen_input(struct toytcp_net *tn, struct toytcp_conn *lst,
 	struct toytcp_verdict v;
 	struct toytcp_tcb tcb;
 
-	if (READ_ONCE(lst->dead))
+	/*
+	 * RCU keeps @lst's memory, not its life: a close() may have let go
+	 * of its last reference since the lookup. Hold one while its
+	 * children are made (toytcp_conn_adopt() takes theirs from it).
+	 */
+	if (READ_ONCE(lst->dead) || !refcount_inc_not_zero(&lst->refcnt))
 		return false;
 	if (ctl == TOYTCP_SYN && !(seg->flags & TOYTCP_FIN)) {
 		toytcp_listen_syn(tn, lst, key, seg, iss);
-		return true;
+	} else if (!(ctl == TOYTCP_ACK && toytcp_listen_cookies_out(lst) &&
+		     toytcp_listen_cookie_ack(tn, lst, key, skb, seg))) {
+		/* No child to make: a reset for an ACK, nothing for the rest (SYN+FIN too). */
+		toytcp_fsm_listen(seg, 0, 0, &tcb, &v);
+		toytcp_output_answer(tn, seg, &v.reply);
 	}
-	if (ctl == TOYTCP_ACK && toytcp_listen_cookies_out(lst) &&
-	    toytcp_listen_cookie_ack(tn, lst, key, skb, seg))
-		return true;
-	/* No child to make: a reset for an ACK, nothing for the rest (SYN+FIN too). */
-	toytcp_fsm_listen(seg, 0, 0, &tcb, &v);
-	toytcp_output_answer(tn, seg, &v.reply);
+	toytcp_conn_put(lst);
 	return true;
 }
