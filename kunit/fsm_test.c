@@ -782,14 +782,21 @@ static void in_flight(struct toytcp_tcb *tcb)
  * An ACK from the peer, <SEQ=RCV.NXT><ACK=@ack>, window @wnd, carrying @len
  * bytes. Returns whether the verdict resends the oldest segment.
  */
-static bool ack_in(struct toytcp_tcb *tcb, u32 ack, u16 wnd, u32 len)
+static bool ack_in_v(struct toytcp_tcb *tcb, u32 ack, u16 wnd, u32 len,
+		     struct toytcp_verdict *v)
 {
 	struct toytcp_seg seg = { .flags = A, .seq = tcb->rcv_nxt, .ack = ack,
 				  .wnd = wnd, .len = len };
+
+	toytcp_fsm_segment(tcb, &seg, v);
+	return v->resend;
+}
+
+static bool ack_in(struct toytcp_tcb *tcb, u32 ack, u16 wnd, u32 len)
+{
 	struct toytcp_verdict v;
 
-	toytcp_fsm_segment(tcb, &seg, &v);
-	return v.resend;
+	return ack_in_v(tcb, ack, wnd, len, &v);
 }
 
 /*
@@ -828,14 +835,18 @@ static void toytcp_fsm_window_update_test(struct kunit *test)
  */
 static void toytcp_fsm_fast_retransmit_test(struct kunit *test)
 {
+	struct toytcp_verdict v;
 	struct toytcp_tcb tcb;
 	struct toytcp_out out;
 
 	in_flight(&tcb);
 	KUNIT_ASSERT_EQ(test, tcb.snd_nxt, 6001U);
+	KUNIT_EXPECT_FALSE(test, ack_in_v(&tcb, 1001, 65535, 0, &v));
+	KUNIT_EXPECT_EQ(test, v.timer, TOYTCP_TIMER_KEEP);
 	KUNIT_EXPECT_FALSE(test, ack_in(&tcb, 1001, 65535, 0));
-	KUNIT_EXPECT_FALSE(test, ack_in(&tcb, 1001, 65535, 0));
-	KUNIT_EXPECT_TRUE(test, ack_in(&tcb, 1001, 65535, 0));
+	/* The resend gets a whole RTO, as Linux re-arms its timer. */
+	KUNIT_EXPECT_TRUE(test, ack_in_v(&tcb, 1001, 65535, 0, &v));
+	KUNIT_EXPECT_EQ(test, v.timer, TOYTCP_TIMER_RESENT);
 	KUNIT_EXPECT_EQ(test, tcb.recovery, TOYTCP_RECOVERY_FAST);
 	KUNIT_EXPECT_EQ(test, tcb.recover, 6001U);
 	KUNIT_ASSERT_TRUE(test, toytcp_fsm_resend(&tcb, 1000, &out));

@@ -523,9 +523,46 @@ static void toytcp_timers_progress_test(struct kunit *test)
 	fake_net_free(tn);
 }
 
+/*
+ * A fast retransmit runs the timer anew from the resend, as Linux does
+ * when the oldest segment goes again; the count of timeouts stays, for it
+ * is no progress.
+ */
+static void toytcp_timers_resent_test(struct kunit *test)
+{
+	struct toytcp_net *tn = fake_net(test);
+	struct toytcp_key k = key_of(1, 7, 40002);
+	struct toytcp_conn *conn;
+
+	conn = add(test, tn, &k, TOYTCP_ESTABLISHED);
+	spin_lock_bh(&conn->lock);
+	conn->tcb.snd_una = 1000;
+	conn->tcb.snd_nxt = 1500;
+	conn->tcb.snd_queued = 500;
+	conn->rtt.rto_ms = 4000;
+	toytcp_timers_after_event(conn, TOYTCP_TIMER_RTX);
+	spin_unlock_bh(&conn->lock);
+	msleep(1100);
+	spin_lock_bh(&conn->lock);
+	conn->retries = 1;
+	KUNIT_EXPECT_LT(test, toytcp_timer_remaining_ms(conn), 3000LL);
+	toytcp_timers_after_event(conn, TOYTCP_TIMER_KEEP);	/* a duplicate */
+	KUNIT_EXPECT_LT(test, toytcp_timer_remaining_ms(conn), 3000LL);
+	toytcp_timers_after_event(conn, TOYTCP_TIMER_RESENT);	/* the third */
+	KUNIT_EXPECT_GT(test, toytcp_timer_remaining_ms(conn), 3500LL);
+	KUNIT_EXPECT_STREQ(test, toytcp_timer_name(conn), "rtx");
+	KUNIT_EXPECT_EQ(test, conn->retries, 1);
+	conn->tcb.snd_una = 1500;
+	conn->tcb.snd_queued = 0;
+	toytcp_timers_after_event(conn, TOYTCP_TIMER_RTX);
+	spin_unlock_bh(&conn->lock);
+	fake_net_free(tn);
+}
+
 static struct kunit_case toytcp_timers_cases[] = {
 	KUNIT_CASE(toytcp_timers_backoff_test),
 	KUNIT_CASE(toytcp_timers_progress_test),
+	KUNIT_CASE(toytcp_timers_resent_test),
 	{}
 };
 

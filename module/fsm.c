@@ -669,6 +669,15 @@ static bool toytcp_fsm_ack(struct toytcp_tcb *tcb, const struct toytcp_seg *seg,
 	 */
 	v->resend = toytcp_cc_ack(tcb, acked, dup);
 	/*
+	 * A fast retransmit gives the segment it resends a whole RTO, as
+	 * Linux's tcp_xmit_retransmit_queue() re-arms the timer when the
+	 * oldest segment goes again: not what is left of the first
+	 * transmission's. (A partial ACK's resend comes with progress, which
+	 * restarts the timer anyway.)
+	 */
+	if (v->resend && v->timer == TOYTCP_TIMER_KEEP)
+		v->timer = TOYTCP_TIMER_RESENT;
+	/*
 	 * An answer while the peer's window is closed: the peer lives, though
 	 * it acknowledges nothing new. RFC 9293 MUST-37: the sender "MUST NOT
 	 * close a connection because of a zero window" as long as the peer

@@ -150,6 +150,7 @@ enum toytcp_timer_op {
 	TOYTCP_TIMER_TIME_WAIT,	/* (re)start the 2*MSL timer */
 	TOYTCP_TIMER_FIN_WAIT2,	/* (re)start the FIN_WAIT2 timeout */
 	TOYTCP_TIMER_ALIVE,	/* the peer answered a zero-window probe */
+	TOYTCP_TIMER_RESENT,	/* a fast retransmit: run it anew, keep the count */
 };
 
 /**

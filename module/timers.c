@@ -19,7 +19,9 @@
  *              backoff stays until an RTT sample sets the RTO again
  *              (Karn). An answer to a zero-window probe starts the count
  *              over too, so probing goes on as long as the peer answers
- *              (RFC 9293 MUST-37).
+ *              (RFC 9293 MUST-37). A fast retransmit runs the timer
+ *              anew and keeps the count (Linux re-arms it when the
+ *              oldest segment goes again).
  *              A resend that cannot be built (no memory) is tried again
  *              after at most TOYTCP_RESOURCE_PROBE_MS, without backoff.
  *   finwait2   FIN_WAIT2: the peer acknowledged our FIN but never sends
@@ -206,6 +208,11 @@ void toytcp_timers_after_event(struct toytcp_conn *conn, enum toytcp_timer_op op
 	case TOYTCP_TIMER_RTX:
 		/* Progress: the count starts over; the timer runs anew. */
 		conn->retries = 0;
+		if (conn->timer_kind == TOYTCP_TIMER_KIND_RTX)
+			toytcp_timer_stop(conn);
+		break;
+	case TOYTCP_TIMER_RESENT:
+		/* The oldest segment went again: an RTO for it, the count stays. */
 		if (conn->timer_kind == TOYTCP_TIMER_KIND_RTX)
 			toytcp_timer_stop(conn);
 		break;
