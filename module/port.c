@@ -10,6 +10,8 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/random.h>
+#include <net/inet_sock.h>
+#include <net/ip.h>
 #include <net/tcp_states.h>
 #include "netns.h"
 #include "port.h"
@@ -73,14 +75,17 @@ int toytcp_port_bind(struct sock *sk, __be32 addr, u16 port)
 {
 	struct toytcp_net *tn = toytcp_pernet(sock_net(sk));
 	struct toytcp_sock *tsk = toytcp_sk(sk);
-	u32 range = 60999 - 32768 + 1, i, start;
+	u32 range, i, start;
+	u16 low, high;
 	int ret = 0;
 
+	toytcp_port_range(sock_net(sk), &low, &high);
+	range = high - low + 1;
 	spin_lock_bh(&tn->ports_lock);
 	if (!port) {
 		start = get_random_u32_below(range);
 		for (i = 0; i < range; i++) {
-			port = 32768 + (start + i) % range;
+			port = low + (start + i) % range;
 			if (!__toytcp_port_taken(tn, sk, addr, port))
 				break;
 		}
@@ -96,9 +101,65 @@ int toytcp_port_bind(struct sock *sk, __be32 addr, u16 port)
 		inet_sk(sk)->inet_sport = htons(port);
 		hlist_add_head(&tsk->port_node, toytcp_port_bucket(tn, port));
 		tsk->port_bound = true;
+		tsk->port_own = true;
 	}
 	spin_unlock_bh(&tn->ports_lock);
 	return ret;
+}
+
+/**
+ * toytcp_port_range() - the namespace's ephemeral ports
+ * @net: the namespace
+ * @low: out, the first
+ * @high: out, the last
+ *
+ * Linux's net.ipv4.ip_local_port_range, which TCP's take too.
+ */
+void toytcp_port_range(struct net *net, u16 *low, u16 *high)
+{
+	int lo, hi;
+
+	inet_get_local_port_range(net, &lo, &hi);
+	*low = lo;
+	*high = hi;
+}
+
+/**
+ * toytcp_port_reserved() - may no connect() take this port?
+ * @tn: the namespace
+ * @addr: the connection's local address
+ * @port: the port
+ *
+ * A connect() may take a port other connections took (each 4-tuple is
+ * the connection table's to check), but not one a socket bound itself or
+ * a listener holds, as Linux's __inet_hash_connect() skips a port whose
+ * bind bucket bind() made: else a connect() to a listener on this host
+ * could take the listener's own port and connect to itself.
+ *
+ * Return: true when bind() or listen() holds @port for @addr.
+ */
+bool toytcp_port_reserved(struct toytcp_net *tn, __be32 addr, u16 port)
+{
+	struct toytcp_sock *other;
+	bool reserved = false;
+
+	spin_lock_bh(&tn->ports_lock);
+	hlist_for_each_entry(other, toytcp_port_bucket(tn, port), port_node) {
+		__be32 oaddr = other->inet.inet_rcv_saddr;
+
+		if (other->port_own && other->inet.inet_num == port &&
+		    (!oaddr || !addr || oaddr == addr)) {
+			reserved = true;
+			break;
+		}
+	}
+	spin_unlock_bh(&tn->ports_lock);
+	if (reserved)
+		return true;
+	rcu_read_lock();
+	reserved = !!toytcp_table_lookup_listener(&tn->table, addr, htons(port));
+	rcu_read_unlock();
+	return reserved;
 }
 
 /**
@@ -152,5 +213,6 @@ void toytcp_port_release(struct sock *sk)
 	spin_lock_bh(&tn->ports_lock);
 	hlist_del(&tsk->port_node);
 	tsk->port_bound = false;
+	tsk->port_own = false;
 	spin_unlock_bh(&tn->ports_lock);
 }

@@ -458,6 +458,9 @@ static int toytcp_sock_connect(struct sock *sk, struct sockaddr *uaddr,
 	WRITE_ONCE(sk->sk_shutdown, 0);
 	sock_reset_flag(sk, SOCK_DONE);
 	ret = toytcp_user_open(toytcp_pernet(sock_net(sk)), &key, sk, &tsk->conn);
+	/* No free port, or the 4-tuple is taken: Linux's inet_hash_connect(). */
+	if (ret == -EADDRINUSE)
+		return -EADDRNOTAVAIL;
 	if (ret)
 		return ret;
 	inet->inet_saddr = key.laddr;

@@ -50,6 +50,8 @@ enum toytcp_sock_owner {
  *         the listener's @accept_lock (to the program)
  * @port_node: in the namespace's table of bound ports
  * @port_bound: @port_node is hashed
+ * @port_own: the port was bound by bind() or listen(), not taken by
+ *            connect() or accept(): no connect() shares it
  * @deferred_state: sk_state to take at release_sock() (0: none); under the
  *                  sk spinlock
  * @nodelay: TOYTCP_NODELAY, for the connection to come
@@ -69,6 +71,7 @@ struct toytcp_sock {
 	u8 owner;
 	struct hlist_node port_node;
 	bool port_bound;
+	bool port_own;
 	u8 deferred_state;
 	bool nodelay;
 	u32 ka_idle;

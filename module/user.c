@@ -14,15 +14,12 @@
 #include <net/route.h>
 #include "netns.h"
 #include "output.h"
+#include "port.h"
 #include "sock.h"
 #include "stats.h"
 #include "timers.h"
 #include "toytcp.h"
 #include "user.h"
-
-/* Ephemeral ports, as Linux's default ip_local_port_range. */
-#define TOYTCP_EPHEMERAL_LOW	32768
-#define TOYTCP_EPHEMERAL_HIGH	60999
 
 /**
  * toytcp_user_listen_on() - passive OPEN on a local address and port
@@ -77,18 +74,27 @@ int toytcp_user_listen(struct toytcp_net *tn, __be16 port, bool echo)
 	return toytcp_user_listen_on(tn, 0, port, echo, NULL, NULL);
 }
 
-/* Insert @conn under its port, or under a free ephemeral one when it is 0. */
+/*
+ * Insert @conn under its port, or when it is 0 under an ephemeral one
+ * (ip_local_port_range) that no bind() or listener holds (port.c) and
+ * whose 4-tuple is free.
+ */
 static int toytcp_user_bind(struct toytcp_net *tn, struct toytcp_conn *conn)
 {
-	u32 range = TOYTCP_EPHEMERAL_HIGH - TOYTCP_EPHEMERAL_LOW + 1;
-	u32 i, start;
+	u32 range, i, start;
+	u16 low, high, port;
 	int ret;
 
 	if (conn->key.lport)
 		return toytcp_table_insert(&tn->table, conn);
+	toytcp_port_range(tn->net, &low, &high);
+	range = high - low + 1;
 	start = get_random_u32_below(range);
 	for (i = 0; i < range; i++) {
-		conn->key.lport = htons(TOYTCP_EPHEMERAL_LOW + (start + i) % range);
+		port = low + (start + i) % range;
+		if (toytcp_port_reserved(tn, conn->key.laddr, port))
+			continue;
+		conn->key.lport = htons(port);
 		ret = toytcp_table_insert(&tn->table, conn);
 		if (ret != -EADDRINUSE)
 			return ret;

@@ -188,6 +188,41 @@ def nonblocking_connect_fails(what, addr, err):
 
 # ---- the cases ----------------------------------------------------------
 
+def case_port_range():
+    """connect() never takes a port a listener holds, as Linux's
+    __inet_hash_connect() skips a bind()'s port: with ip_local_port_range
+    P..P+1 and a listener on P, a connect() takes P+1, the next finds no
+    port. (Taking P, it would connect to itself.)"""
+    path = "/proc/sys/net/ipv4/ip_local_port_range"
+    with open(path) as f:
+        saved = f.read()
+    lst = sock()
+    for p in range(50000, 50200, 2):
+        try:
+            probe = sock()
+            probe.bind((LO, p + 1))     # nobody holds P+1
+            probe.close()
+            lst.bind((LO, p))
+            break
+        except OSError:
+            probe.close()
+    lst.listen(8)
+    c1, c2 = sock(), sock()
+    try:
+        with open(path, "w") as f:
+            f.write(f"{p} {p + 1}")
+        expect("a connect() with the listener's port in the range",
+               err_of(c1.connect, (LO, p)), "OK")
+        expect("its port is the other one", c1.getsockname()[1] - p, 1)
+        expect("the next connect(), no port left",
+               err_of(c2.connect, (LO, p)), "EADDRNOTAVAIL")
+    finally:
+        with open(path, "w") as f:
+            f.write(saved)
+    for x in (c1, c2, lst):
+        x.close()
+
+
 def case_refused():
     """connect() to a port nobody listens on: ECONNREFUSED."""
     lst = listener()
