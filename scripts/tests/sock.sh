@@ -128,7 +128,8 @@ PY
 wait $srv || true
 
 step "a process killed with sockets open: its connections end"
-ip netns exec a python3 - $B <<'PY' &
+ready=$(mktemp -u)
+ip netns exec a python3 - $B "$ready" <<'PY' &
 import socket, sys, time
 socks = []
 for i in range(50):
@@ -136,10 +137,14 @@ for i in range(50):
     s.connect((sys.argv[1], 8))
     s.sendall(b"unread")
     socks.append(s)
+open(sys.argv[2], "w").close()
 time.sleep(60)
 PY
 victim=$!
-sleep 3
+# Killed once all 50 are open (a fixed 3 s saw 33 on a slow VM).
+for _ in $(seq 300); do [ -e "$ready" ] && break; sleep 0.1; done
+[ -e "$ready" ] || fail "the victim did not open its 50 connections in 30 s"
+sleep 0.5	# the echoes come back unread
 kill -9 $victim
 wait $victim 2>/dev/null || true
 # Unread echoes: close() resets each (TCPAbortOnClose), the listener's
