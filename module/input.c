@@ -213,12 +213,19 @@ static void toytcp_input_act(struct toytcp_conn *conn, enum toytcp_state old,
 
 	toytcp_conn_state_changed(conn, old);
 	if (conn->dead) {
+		struct toytcp_reply r = v->reply;
+
 		/*
 		 * Closed by this segment: no data, no timer. The verdict's own
 		 * reply still goes out: a reset, or the ACK of a FIN when
-		 * TIME_WAIT was full (toytcp_conn_state_changed()).
+		 * TIME_WAIT was full (toytcp_conn_state_changed()). A child
+		 * closed in SYN_RECV by anything but a RST had no listening
+		 * socket left to join: a reset instead, as Linux sends when
+		 * the ACK of a closed listener's request finds no socket.
 		 */
-		toytcp_output_queue_reply(conn, &v->reply, q);
+		if (old == TOYTCP_SYN_RECV && !v->reset)
+			r = (struct toytcp_reply){ TOYTCP_RST, conn->tcb.snd_nxt, 0 };
+		toytcp_output_queue_reply(conn, &r, q);
 		return;
 	}
 	before = skb_queue_len(q);

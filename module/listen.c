@@ -18,7 +18,8 @@
  * SYN_RECV it holds one place of its listener's backlog (conn.c). A
  * listening socket's child gets a socket of its own at birth (sock.c),
  * which accept() hands over once the handshake is done; while that
- * socket's accept queue is full, SYNs are dropped (ListenOverflows).
+ * socket's accept queue is full, SYNs and cookies' ACKs are dropped
+ * (ListenOverflows).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -210,6 +211,16 @@ static bool toytcp_listen_cookie_ack(struct toytcp_net *tn, struct toytcp_conn *
 		TOYTCP_INC_STATS(tn, TOYTCP_MIB_SYNCOOKIESFAILED);
 		return false;
 	}
+	if (toytcp_sock_accept_full(lst)) {
+		/*
+		 * As Linux's tcp_v4_syn_recv_sock(): no child while the
+		 * accept queue is full; the ACK is dropped, and the peer's
+		 * next segment brings the cookie back again.
+		 */
+		TOYTCP_INC_STATS(tn, TOYTCP_MIB_LISTENOVERFLOWS);
+		TOYTCP_INC_STATS(tn, TOYTCP_MIB_LISTENDROPS);
+		return true;
+	}
 	TOYTCP_INC_STATS(tn, TOYTCP_MIB_SYNCOOKIESRECV);
 	toytcp_fsm_listen(&syn, seg->ack - 1, toytcp_listen_adv_mss(tn, key),
 			  &tcb, &v);
@@ -226,6 +237,12 @@ static bool toytcp_listen_cookie_ack(struct toytcp_net *tn, struct toytcp_conn *
 	}
 	toytcp_conn_adopt(child, lst);
 	toytcp_conn_event(child, TOYTCP_EV_RCV_SYN);
+	/*
+	 * Its SYN,ACK is out, as if sent now: should this ACK be dropped
+	 * after all (no memory for its data), the SYN,ACK goes again and
+	 * the child times out after synack_retries like any other.
+	 */
+	toytcp_timers_after_event(child, TOYTCP_TIMER_KEEP);
 	spin_unlock_bh(&child->lock);
 	toytcp_input_conn(child, skb, seg);
 	return true;

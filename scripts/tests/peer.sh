@@ -17,6 +17,14 @@ for pkt in "$TOYTCP_TOP"/scripts/tests/peer/*"${PEER_ONLY:-}"*.pkt; do
 	if ! nsdo a python3 "$TOYTCP_TOP/scripts/tools/peer.py" --modns b "$pkt"; then
 		failed=$((failed + 1))
 	fi
+	# What a script started in b (a listening program) goes before rmmod.
+	for _ in $(seq 50); do
+		pids=$(ip netns pids b)
+		[ -n "$pids" ] || break
+		# shellcheck disable=SC2086 # one pid per word
+		kill $pids 2>/dev/null
+		sleep 0.1
+	done
 	unload
 done
 [ $failed = 0 ] || fail "$failed script(s) failed"
