@@ -10,6 +10,7 @@
 #include "conn.h"
 #include "netns.h"
 #include "params.h"
+#include "sock.h"
 #include "stats.h"
 #include "timers.h"
 #include "timewait.h"
@@ -342,6 +343,31 @@ static void toytcp_table_backlog_test(struct kunit *test)
 	fake_net_free(tn);
 }
 
+/*
+ * A SYN that found a listening socket's listener as the socket closed on
+ * another CPU (listener's sk already NULL) makes no child: one without a
+ * socket would stay, as ctl's do, with nobody to close it. A listener of
+ * ctl never had a socket: its children need none.
+ */
+static void toytcp_table_listener_closed_test(struct kunit *test)
+{
+	struct toytcp_net *tn = fake_net(test);
+	struct toytcp_key lk = { .lport = htons(7) };
+	struct toytcp_key k1 = key_of(1, 7, 1);
+	struct toytcp_conn *lst = add(test, tn, &lk, TOYTCP_LISTEN);
+	struct toytcp_conn *child = toytcp_conn_alloc(tn, &k1, GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, lst);
+	KUNIT_ASSERT_NOT_NULL(test, child);
+	KUNIT_EXPECT_EQ(test, toytcp_sock_child(lst, child), 0);	/* ctl's */
+	KUNIT_EXPECT_NULL(test, child->sk);
+	lst->sock_owned = true;		/* a socket's, closed: sk is NULL */
+	KUNIT_EXPECT_EQ(test, toytcp_sock_child(lst, child), -ENOENT);
+	KUNIT_EXPECT_NULL(test, child->sk);
+	toytcp_conn_put(child);
+	fake_net_free(tn);
+}
+
 /* Queue @n bytes counting on from *@next (as a sender's SEND does). */
 static void ring_put(struct kunit *test, struct toytcp_conn *conn, u32 n, u8 *next)
 {
@@ -426,6 +452,7 @@ static struct kunit_case toytcp_table_cases[] = {
 	KUNIT_CASE(toytcp_challenge_limit_test),
 	KUNIT_CASE(toytcp_table_bounds_test),
 	KUNIT_CASE(toytcp_table_backlog_test),
+	KUNIT_CASE(toytcp_table_listener_closed_test),
 	KUNIT_CASE(toytcp_conn_ring_test),
 	{}
 };

@@ -101,6 +101,9 @@ struct toytcp_ack_limit {
  * @lsndtime: jiffies when it last sent a segment of data (0: never):
  *            congestion control restarts after a silence (cc.c)
  * @retries: retransmissions since the last progress
+ * @sock_owned: a socket owned it from the start (toytcp_sock_adopt()):
+ *              a listener's children then need sockets of their own,
+ *              and none is made once @sk is NULL (the socket closed)
  * @limit: rate limits of challenge ACKs and out-of-window ACKs
  * @parent: a passive child in SYN_RECV: its listener, referenced; the
  *          child takes one place of the listener's backlog until it
@@ -111,7 +114,7 @@ struct toytcp_ack_limit {
  * @rcu: frees the connection after a grace period
  */
 struct toytcp_conn {
-	/* The fields are ordered to leave no holes (pahole: 512 bytes). */
+	/* pahole: 512 bytes, 9 of them in holes; a field more may grow it. */
 	struct rhash_head node;
 	struct toytcp_key key;
 	refcount_t refcnt;
@@ -145,6 +148,7 @@ struct toytcp_conn {
 	struct hrtimer dack_timer;
 	bool dack_ref;
 	u8 retries;
+	bool sock_owned;
 	atomic_t qlen;
 	u32 cookie_tick;
 	unsigned long lsndtime;

@@ -131,6 +131,7 @@ static void toytcp_sock_release_cb(struct sock *sk)
 void toytcp_sock_adopt(struct sock *sk, struct toytcp_conn *conn)
 {
 	conn->sk = sk;
+	conn->sock_owned = true;
 	conn->tcb.nodelay = toytcp_sk(sk)->nodelay;
 	conn->ka_on = sock_flag(sk, SOCK_KEEPOPEN);
 	conn->backlog = min_t(u32, READ_ONCE(sk->sk_max_ack_backlog) ?: 1, U16_MAX);
@@ -271,7 +272,8 @@ void toytcp_sock_soft_error(struct toytcp_conn *conn, int err)
  * The child's socket takes the listener's settings (buffers, keepalive,
  * linger) and is owned by the child's connection until accept().
  *
- * Return: 0 (also for a listener of ctl: no socket), or -ENOMEM.
+ * Return: 0 (also for a listener of ctl: no socket), -ENOMEM, or -ENOENT
+ * when @lst's socket has closed.
  */
 int toytcp_sock_child(struct toytcp_conn *lst, struct toytcp_conn *child)
 {
@@ -280,8 +282,15 @@ int toytcp_sock_child(struct toytcp_conn *lst, struct toytcp_conn *child)
 	struct inet_sock *inet;
 	struct sock *sk;
 
-	if (!lsk)
-		return 0;
+	if (!lsk) {
+		/*
+		 * A listening socket closing on another CPU cleared it after
+		 * this SYN found its listener: no socket for the child, and
+		 * no child, which would live on as ctl's do, with nobody to
+		 * close it.
+		 */
+		return lst->sock_owned ? -ENOENT : 0;
+	}
 	sk = sk_alloc(sock_net(lsk), PF_INET, GFP_ATOMIC, &toytcp_prot, 0);
 	if (!sk)
 		return -ENOMEM;
@@ -316,6 +325,7 @@ int toytcp_sock_child(struct toytcp_conn *lst, struct toytcp_conn *child)
 	toytcp_sock_set_state(sk, TCP_SYN_RECV);
 	return 0;
 }
+EXPORT_SYMBOL_IF_KUNIT(toytcp_sock_child);
 
 /**
  * toytcp_sock_accept_full() - is a listening socket's accept queue full?
