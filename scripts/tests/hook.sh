@@ -12,11 +12,13 @@ load
 step "other traffic passes untouched"
 nsdo a ping -c 2 -W 2 10.0.0.2 >/dev/null || fail "ping a -> b"
 nsdo b ping -c 2 -W 2 10.0.0.1 >/dev/null || fail "ping b -> a"
+rm -f /tmp/udp.ready
 nsdo b python3 -c '
-import socket
+import socket, sys
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("10.0.0.2", 9)); s.settimeout(3)
-print(s.recv(100).decode())' >/tmp/udp.out &
-sleep 1
+open(sys.argv[1], "w").close()
+print(s.recv(100).decode())' /tmp/udp.ready >/tmp/udp.out &
+wait_ready /tmp/udp.ready
 nsdo a python3 -c '
 import socket
 socket.socket(socket.AF_INET, socket.SOCK_DGRAM).sendto(b"udp ok", ("10.0.0.2", 9))'
@@ -25,9 +27,10 @@ expect_eq "UDP payload" "$(cat /tmp/udp.out)" "udp ok"
 expect_eq "b InSegs after ping and UDP" "$(counter b InSegs)" 0
 
 step "protocol 253 is taken by toytcp in b, counted in b only"
-nsdo b "$SEG" recv --timeout 3 >/tmp/raw.out &
+rm -f /tmp/raw.ready
+nsdo b "$SEG" recv --timeout 3 --ready /tmp/raw.ready >/tmp/raw.out &
 rawpid=$!
-sleep 1
+wait_ready /tmp/raw.ready
 nsdo a "$SEG" send 10.0.0.1 10.0.0.2 --flags R --count 5
 sleep 1
 expect_eq "b InSegs" "$(counter b InSegs)" 5
@@ -37,9 +40,10 @@ if wait $rawpid; then fail "a raw socket in b saw a segment toytcp took: $(cat /
 
 step "disabled in b: raw sockets there see protocol 253, toytcp counts nothing"
 ctl b disable || fail "disable"
-nsdo b "$SEG" recv --timeout 5 --count 2 >/tmp/raw.out &
+rm -f /tmp/raw.ready
+nsdo b "$SEG" recv --timeout 5 --count 2 --ready /tmp/raw.ready >/tmp/raw.out &
 rawpid=$!
-sleep 1
+wait_ready /tmp/raw.ready
 nsdo a "$SEG" send 10.0.0.1 10.0.0.2 --count 2 --flags SA --data hi
 wait $rawpid || fail "raw socket in b got $(wc -l </tmp/raw.out) of 2 segments"
 grep -q '10.0.0.1:40000 > 10.0.0.2:7 SA seq=1000 ack=0 len=2' /tmp/raw.out ||

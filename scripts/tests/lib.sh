@@ -33,6 +33,15 @@ nsdo() {
 	if [ -n "$ns" ]; then ip netns exec "$ns" "$@"; else "$@"; fi
 }
 
+# wait_ready FILE: wait (at most 20 s) for a receiver started in the
+# background to create FILE once its socket is open; a fixed sleep was not
+# always enough for python3 to start in a busy TCG guest
+wait_ready() {
+	local _
+	for _ in $(seq 200); do [ -e "$1" ] && return 0; sleep 0.1; done
+	fail "no receiver ready after 20 s ($1)"
+}
+
 # counter NS NAME: one counter of /proc/toytcp/stats as NS sees it
 # shellcheck disable=SC2016 # an awk program: $1 and $2 are its fields
 counter() { nsdo "$1" awk -v n="$2" '$1 == n { print $2; f = 1 } END { exit !f }' /proc/toytcp/stats; }

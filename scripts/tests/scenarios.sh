@@ -6,11 +6,12 @@
 # notations, each side's states, and their order; its ladder diagram is
 # drawn (SVG and PNG), and the state diagram with the transitions each side
 # took (checked against module/fsm.c's table by scenarios.py).
+# SCENARIO_ONLY=NAME plays only the scenarios whose names contain NAME.
 # vm-timeout: 1200 1200
 . "$(dirname "$0")/lib.sh"
 
 out=${TOYTCP_OUT:-/tmp/scenarios}
-for sc in "$TOYTCP_TOP"/scripts/scenarios/*.sh; do
+for sc in "$TOYTCP_TOP"/scripts/scenarios/*"${SCENARIO_ONLY:-}"*.sh; do
 	name=$(basename "$sc" .sh)
 	step "scenario $name"
 	TOYTCP_OUT=$out "$TOYTCP_TOP/scripts/scenarios/run" "$name" >"$out.$name.log" 2>&1 ||

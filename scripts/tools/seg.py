@@ -8,7 +8,7 @@ checksum covers the IPv4 pseudo-header with protocol 253 (SPEC §1).
   seg.py send SRC DST [--sport P] [--dport P] [--seq N] [--ack N]
                      [--flags SA] [--data TEXT] [--count N] [--bad-csum]
                      [--ports N] [--forge]
-  seg.py recv [--timeout S] [--count N]
+  seg.py recv [--timeout S] [--count N] [--ready FILE]
   seg.py icmp [--syn | --data] [--type T] [--code C] [--seq-add N...]
               [--gap S] [--timeout S]
 
@@ -18,7 +18,8 @@ source ports P, P+1, ... With --forge, SRC goes into the IP header as given
 flood's.
 
 `recv` prints one line per segment received on a raw protocol-253 socket
-and exits 1 if fewer than --count arrived before --timeout.
+and exits 1 if fewer than --count arrived before --timeout. With --ready,
+it creates FILE once its socket is open, for a sender to wait on.
 
 `icmp` prints "ready" once its raw socket is open, waits for one segment
 (a SYN with --syn, one carrying data with --data) and answers it with an
@@ -136,6 +137,8 @@ def cmd_send(a):
 def cmd_recv(a):
     s = sock()
     s.settimeout(0.2)
+    if a.ready:
+        open(a.ready, "w").close()
     got, end = 0, time.monotonic() + a.timeout
     while got < a.count and time.monotonic() < end:
         try:
@@ -202,6 +205,8 @@ def main():
     r = sub.add_parser("recv")
     r.add_argument("--timeout", type=float, default=3)
     r.add_argument("--count", type=int, default=1)
+    r.add_argument("--ready", metavar="FILE",
+                   help="create FILE once the socket is open")
     i = sub.add_parser("icmp")
     i.add_argument("--syn", action="store_true")
     i.add_argument("--data", action="store_true")
